@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# deps.sh: the Debian packages shellwatch needs to build and test, in one list.
+#   tools/deps.sh install   install whatever is missing (root; runs apt-get update first if needed)
+#   tools/deps.sh list      print the package names
+#   tools/deps.sh missing   print the missing ones
+set -euo pipefail
+
+BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev pkg-config"
+# Tests: the shells of the red-team suite, strace for captures, a fuzzing runtime, gnuplot for the
+# study plots, Debian's libbpf-tools for the execsnoop benchmark.
+TEST="strace socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox iproute2 \
+libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd"
+
+missing() {
+	for p in $BUILD $TEST; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+	done
+}
+
+case "${1:-install}" in
+list) echo $BUILD $TEST ;;
+missing) missing ;;
+install)
+	miss=$(missing | tr '\n' ' ')
+	[ -z "${miss// /}" ] && exit 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "shellwatch: missing packages: $miss" >&2
+		echo "shellwatch: run as root (sudo make ...) to install them with apt-get" >&2
+		exit 1
+	fi
+	echo "  APT      $miss"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $miss >/dev/null
+	;;
+*) echo "usage: $0 install|list|missing" >&2; exit 2 ;;
+esac

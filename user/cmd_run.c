@@ -1,0 +1,10 @@
+/* cmd_run.c: `shellwatch run` (placeholder until its issue lands). */
+#include <stdio.h>
+#include "commands.h"
+
+int cmd_run(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "%s: not implemented yet\n", argv[0]);
+	return SW_EXIT_RUNTIME;
+}
