@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""detection_check.py: questions the suites ask of `shellwatch run --json` output (JSON lines,
+field names of the design: process.pid, process.parent.pid, destination.port, source.port, ...).
+
+  detection_check.py count FILE [--pids P1,P2,...] [--port PORT]
+      Print how many detections match: process.pid or process.parent.pid in --pids (when given)
+      and destination.port or source.port equal to --port (when given). Exit 0 when at least one.
+  detection_check.py none FILE
+      Exit 0 when FILE holds no detection at all; otherwise print them as TAP comments, exit 1.
+A line that is not a JSON object is an error (exit 2): run --json must print nothing else.
+Dotted names are accepted flat ("process.pid": 1) or nested ({"process": {"pid": 1}}).
+"""
+import argparse
+import json
+import sys
+
+
+def field(obj, dotted):
+	if dotted in obj:
+		return obj[dotted]
+	cur = obj
+	for part in dotted.split("."):
+		if not isinstance(cur, dict) or part not in cur:
+			return None
+		cur = cur[part]
+	return cur
+
+
+def load(path):
+	out = []
+	with open(path, errors="replace") as f:
+		for n, line in enumerate(f, 1):
+			if not line.strip():
+				continue
+			obj = json.loads(line)
+			if not isinstance(obj, dict):
+				raise ValueError("%s:%d: not a JSON object" % (path, n))
+			out.append(obj)
+	return out
+
+
+def matches(d, pids, port):
+	if pids and str(field(d, "process.pid")) not in pids and \
+	   str(field(d, "process.parent.pid")) not in pids:
+		return False
+	if port and port not in (str(field(d, "destination.port")), str(field(d, "source.port"))):
+		return False
+	return True
+
+
+def main():
+	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	ap.add_argument("what", choices=["count", "none"])
+	ap.add_argument("file")
+	ap.add_argument("--pids", default="")
+	ap.add_argument("--port")
+	a = ap.parse_args()
+	try:
+		dets = load(a.file)
+	except (OSError, ValueError) as e:
+		print("detection_check: %s" % e, file=sys.stderr)
+		return 2
+	if a.what == "none":
+		for d in dets[:12]:
+			print("# detection: %s" % json.dumps(d)[:300])
+		return 1 if dets else 0
+	pids = set(p for p in a.pids.split(",") if p)
+	n = sum(1 for d in dets if matches(d, pids, a.port))
+	print(n)
+	return 0 if n else 1
+
+
+if __name__ == "__main__":
+	sys.exit(main())

@@ -1,0 +1,44 @@
+# record.sh: run `shellwatch record` around a workload, for the red-team and benign suites
+# (sourced; needs tests/lib.sh).
+#   sw_record_implemented        true once `shellwatch record --help` works (issue 2 landed)
+#   sw_record_start FILE         start `record -o FILE` in the background; waits (bounded) until it
+#                                captures: an exec of a marker command shows up in FILE
+#   sw_record_stop               SIGINT, wait (bounded) for it to exit; its stderr (the counts of
+#                                events seen, filtered and dropped) is in $SW_REC_ERR
+# SW_REC_PID is the recorder's pid while it runs.
+source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+
+sw_record_implemented() { "$SW_BIN" record --help >/dev/null 2>&1; }
+
+# _sw_record_marker FILE TAG: run a harmless exec carrying TAG, true once FILE shows it.
+_sw_record_marker() {
+	/bin/true "$2"
+	grep -aq -- "$2" "$1" 2>/dev/null
+}
+
+sw_record_start() {
+	local file=$1 tag=sw-record-ready-$$-$RANDOM
+	SW_REC_FILE=$file
+	SW_REC_ERR=$file.err
+	"$SW_BIN" record -o "$file" 2>"$SW_REC_ERR" &
+	SW_REC_PID=$!
+	# Ready means events reach the file, whatever the recorder says on stderr: exec a marker until
+	# it appears (the recorder may buffer a little; each marker exec adds an event).
+	if ! wait_until 15 _sw_record_marker "$file" "$tag"; then
+		echo "# shellwatch record did not capture a marker exec within 15 s:" >&2
+		sed 's/^/#   /' "$SW_REC_ERR" >&2
+		sw_record_stop
+		return 1
+	fi
+}
+
+sw_record_stop() {
+	[ -n "${SW_REC_PID:-}" ] || return 0
+	kill -INT "$SW_REC_PID" 2>/dev/null
+	if ! wait_until 10 sw_gone "$SW_REC_PID"; then
+		echo "# shellwatch record ignored SIGINT for 10 s; killed" >&2
+		kill -KILL "$SW_REC_PID" 2>/dev/null
+	fi
+	wait "$SW_REC_PID" 2>/dev/null
+	SW_REC_PID=
+}
