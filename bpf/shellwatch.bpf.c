@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/* shellwatch.bpf.c: the live sensor's kernel half. It watches the system calls that turn a shell
+ * into a remote shell (accept, connect, the dup family, exec) and process lineage (fork, exit), and
+ * writes struct wire_* records (include/wire.h) into one ring buffer.
+ *
+ * Syscalls are hooked at sys_exit only: the arguments come from the task's saved user registers
+ * (bpf_task_pt_regs), the result from the tracepoint, so no enter program and no per-thread map sit
+ * on the hot path. Exec is reported at sched_process_exec, after it succeeded, with argv read from
+ * the new mm and what fds 0-2 are. Filters run here so user space only sees events a rule can use;
+ * every rejected hook run is counted in "counters", every ring-buffer overflow too. docs/live.md
+ * explains the filters and the wake-up policy.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "wire.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define F_DUPFD 0
+#define F_DUPFD_CLOEXEC 1030
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFREG 0100000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define PIPEFS_MAGIC 0x50495045
+#define MINORBITS 20
+
+/* Configuration, fixed at load time by the loader (user/live.c). The verifier prunes the branches
+ * of filters that are off. */
+const volatile __u32 self_tgid = 0;      /* our own process: never reported */
+const volatile __u32 filter_pid = 0;     /* only this tgid, when non-zero */
+const volatile __u8 filter_comm_on = 0;  /* only tasks whose comm is filter_comm */
+const volatile char filter_comm[WIRE_COMM_LEN] = {};
+const volatile __u64 wake_bytes = 1 << 20; /* wake the reader once this much data waits */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wire_counters);
+} counters SEC(".maps");
+
+static __always_inline struct wire_counters *counters_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline int filtered(void)
+{
+	struct wire_counters *c = counters_get();
+
+	if (c)
+		c->filtered++;
+	return 0;
+}
+
+static __always_inline int dropped(void)
+{
+	struct wire_counters *c = counters_get();
+
+	if (c)
+		c->dropped++;
+	return 0;
+}
+
+/* True when the current task must not be reported (our own process, --pid, --comm). */
+static __always_inline bool skip_task(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return true;
+	if (filter_pid && tgid != filter_pid)
+		return true;
+	if (filter_comm_on) {
+		char comm[WIRE_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < WIRE_COMM_LEN; i++) {
+			if (comm[i] != filter_comm[i])
+				return true;
+			if (!comm[i])
+				break;
+		}
+	}
+	return false;
+}
+
+/* Ring-buffer flags: exec wakes the reader at once; everything else waits for the next exec, the
+ * reader's poll timeout, or for wake_bytes to pile up (so a burst cannot overflow the buffer). */
+static __always_inline __u64 wake_flags(bool urgent)
+{
+	if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void fill_hdr(struct wire_hdr *h, __u16 type, __u16 call, __u32 size,
+				     struct task_struct *task)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->type = type;
+	h->call = call;
+	h->size = size;
+	h->ktime = bpf_ktime_get_ns();
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* The open file behind fd in task's fd table, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **arr;
+	struct file *f = NULL;
+
+	if (!fdt || fd < 0 || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+static __always_inline __u16 file_mode(struct file *f)
+{
+	return BPF_CORE_READ(f, f_inode, i_mode);
+}
+
+static __always_inline void sock_fill(struct wire_fd *out, struct file *f)
+{
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	struct sock_common *c = &sk->__sk_common;
+
+	out->kind = WIRE_FD_SOCK;
+	out->family = BPF_CORE_READ(c, skc_family);
+	if (out->family == AF_INET) {
+		BPF_CORE_READ_INTO(out->laddr, c, skc_rcv_saddr);
+		BPF_CORE_READ_INTO(out->paddr, c, skc_daddr);
+	} else if (out->family == AF_INET6) {
+		BPF_CORE_READ_INTO(out->laddr, c, skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(out->paddr, c, skc_v6_daddr);
+	} else {
+		return;
+	}
+	out->lport = BPF_CORE_READ(c, skc_num);
+	out->pport = bpf_ntohs(BPF_CORE_READ(c, skc_dport));
+}
+
+/* Describe the file behind fd: kind, and for sockets family and endpoints. */
+static __always_inline void fd_describe(struct wire_fd *out, struct task_struct *task, long fd)
+{
+	struct file *f = fd_file(task, fd);
+	__u16 mode;
+	__u32 major;
+
+	if (!f) {
+		out->kind = WIRE_FD_NONE;
+		return;
+	}
+	mode = file_mode(f) & S_IFMT;
+	switch (mode) {
+	case S_IFSOCK:
+		sock_fill(out, f);
+		return;
+	case S_IFIFO:
+		out->kind = BPF_CORE_READ(f, f_inode, i_sb, s_magic) == PIPEFS_MAGIC ? WIRE_FD_PIPE :
+										      WIRE_FD_FIFO;
+		return;
+	case S_IFREG:
+		out->kind = WIRE_FD_FILE;
+		return;
+	case S_IFCHR:
+		/* tty 4, /dev/tty and ptmx 5, pty slaves 136-143; /dev/null and friends are "other" */
+		major = BPF_CORE_READ(f, f_inode, i_rdev) >> MINORBITS;
+		out->kind = major == 4 || major == 5 || (major >= 136 && major <= 143) ?
+				    WIRE_FD_TTY : WIRE_FD_OTHER;
+		return;
+	default:
+		out->kind = WIRE_FD_OTHER;
+	}
+}
+
+static __always_inline struct pt_regs *user_regs(struct task_struct *task)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(task);
+}
+
+/* dup family at sys_exit. Kept when the new fd is 0-2 (stdio being replaced) or the old fd is a
+ * socket (a socket being copied around); failed calls and other fcntl commands are dropped. */
+static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 call)
+{
+	struct task_struct *task;
+	struct pt_regs *regs;
+	struct wire_dup *e;
+	long ret = ctx->ret, cmd = 0, newfd = -1;
+	__u8 sock;
+
+	if (skip_task(bpf_get_current_pid_tgid() >> 32) || ret < 0)
+		return filtered();
+	task = bpf_get_current_task_btf();
+	regs = user_regs(task);
+	if (call == WIRE_C_FCNTL) {
+		cmd = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
+			return filtered();
+		newfd = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	}
+	/* on success ret and the old fd share one open file: look at ret */
+	{
+		struct file *f = fd_file(task, ret);
+
+		sock = f && (file_mode(f) & S_IFMT) == S_IFSOCK;
+	}
+	if (ret > 2 && !sock)
+		return filtered();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return dropped();
+	fill_hdr(&e->hdr, WIRE_DUP, call, sizeof(*e), task);
+	e->oldfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	if (call == WIRE_C_DUP2 || call == WIRE_C_DUP3)
+		newfd = ret;  /* on success the fd asked for is the fd returned */
+	e->newfd = newfd;
+	e->ret = ret;
+	e->flags = call == WIRE_C_DUP3 ? PT_REGS_PARM3_CORE_SYSCALL(regs) : cmd;
+	e->sock = sock;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	bpf_ringbuf_submit(e, wake_flags(false));
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_dup")
+int exit_dup(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_dup(ctx, WIRE_C_DUP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_dup2")
+int exit_dup2(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_dup(ctx, WIRE_C_DUP2);
+}
+
+SEC("tracepoint/syscalls/sys_exit_dup3")
+int exit_dup3(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_dup(ctx, WIRE_C_DUP3);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fcntl")
+int exit_fcntl(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_dup(ctx, WIRE_C_FCNTL);
+}
+
+/* Reserve a socket event with its header filled and no socket facts yet; NULL when full. */
+static __always_inline struct wire_sock_ev *sock_ev_reserve(__u16 call, struct task_struct *task)
+{
+	struct wire_sock_ev *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e)
+		return NULL;
+	__builtin_memset(&e->sock, 0, sizeof(e->sock));
+	fill_hdr(&e->hdr, WIRE_SOCK, call, sizeof(*e), task);
+	return e;
+}
+
+/* accept/accept4 at sys_exit: successful accepts only, peer and local end read from the new
+ * socket (works whether or not the caller asked for the address). */
+static __always_inline int on_accept(struct trace_event_raw_sys_exit *ctx, __u16 call)
+{
+	struct task_struct *task;
+	struct wire_sock_ev *e;
+	long ret = ctx->ret;
+
+	if (skip_task(bpf_get_current_pid_tgid() >> 32) || ret < 0)
+		return filtered();
+	task = bpf_get_current_task_btf();
+	e = sock_ev_reserve(call, task);
+	if (!e)
+		return dropped();
+	e->fd = PT_REGS_PARM1_CORE_SYSCALL(user_regs(task));
+	e->ret = ret;
+	fd_describe(&e->sock, task, ret);
+	bpf_ringbuf_submit(e, wake_flags(false));
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx, WIRE_C_ACCEPT);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx, WIRE_C_ACCEPT4);
+}
+
+/* connect at sys_exit: every attempt (also failed and in-progress ones) to an inet, inet6 or unix
+ * address; the destination is read from the caller's sockaddr, still mapped at exit. */
+SEC("tracepoint/syscalls/sys_exit_connect")
+int exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	union {
+		__u16 family;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+		__u8 raw[32];
+	} sa = {};
+	struct task_struct *task;
+	struct pt_regs *regs;
+	struct wire_sock_ev *e;
+	void *uaddr;
+	__u64 alen;
+
+	if (skip_task(bpf_get_current_pid_tgid() >> 32))
+		return filtered();
+	task = bpf_get_current_task_btf();
+	regs = user_regs(task);
+	uaddr = (void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	alen = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	if (alen > sizeof(struct sockaddr_in6))
+		alen = sizeof(struct sockaddr_in6);
+	if (bpf_probe_read_user(&sa, alen & 31, uaddr) ||
+	    (sa.family != AF_INET && sa.family != AF_INET6 && sa.family != AF_UNIX))
+		return filtered();
+	e = sock_ev_reserve(WIRE_C_CONNECT, task);
+	if (!e)
+		return dropped();
+	e->fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	e->ret = ctx->ret;
+	e->sock.kind = WIRE_FD_SOCK;
+	e->sock.family = sa.family;
+	if (sa.family == AF_INET) {
+		__builtin_memcpy(e->sock.paddr, &sa.in.sin_addr, 4);
+		e->sock.pport = bpf_ntohs(sa.in.sin_port);
+	} else if (sa.family == AF_INET6) {
+		__builtin_memcpy(e->sock.paddr, &sa.in6.sin6_addr, 16);
+		e->sock.pport = bpf_ntohs(sa.in6.sin6_port);
+	}
+	bpf_ringbuf_submit(e, wake_flags(false));
+	return 0;
+}
+
+/* Which exec system call is running, from the syscall number saved in the user registers. */
+static __always_inline __u16 exec_call(struct task_struct *task)
+{
+	long nr = -1;
+
+#if defined(__TARGET_ARCH_x86)
+	nr = BPF_CORE_READ(user_regs(task), orig_ax);
+	return nr == 322 || nr == 358 ? WIRE_C_EXECVEAT : WIRE_C_EXECVE;
+#elif defined(__TARGET_ARCH_arm64)
+	nr = BPF_CORE_READ((struct user_pt_regs *)user_regs(task), syscallno);
+	return nr == 281 ? WIRE_C_EXECVEAT : WIRE_C_EXECVE;
+#else
+	return WIRE_C_EXECVE;
+#endif
+}
+
+static __always_inline void exec_argv(struct wire_exec *e, struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	__u64 len = BPF_CORE_READ(mm, arg_end) - start;
+
+	e->argv_trunc = 0;
+	if (len > WIRE_ARGV_MAX) {
+		len = WIRE_ARGV_MAX;
+		e->argv_trunc = 1;
+	}
+	if (len == 0 || bpf_probe_read_user(e->argv, len, (void *)start))
+		len = 0;
+	e->argv_len = len;
+}
+
+/* A successful exec: the new image's file name, command line, and what stdio is. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct wire_exec *e;
+	long n;
+
+	if (skip_task(bpf_get_current_pid_tgid() >> 32))
+		return filtered();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return dropped();
+	fill_hdr(&e->hdr, WIRE_EXEC, exec_call(task), sizeof(*e), task);
+	n = bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), BPF_CORE_READ(bprm, filename));
+	e->exe_len = n > 0 ? n : 0;
+	e->pad0 = 0;
+	exec_argv(e, task);
+	for (int i = 0; i < 3; i++) {
+		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));
+		fd_describe(&e->fds[i], task, i);
+	}
+	bpf_ringbuf_submit(e, wake_flags(true));
+	return 0;
+}
+
+/* A new process (threads are not reported: they share the parent's fds and memory). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct wire_fork *e;
+	__u32 child_pid = BPF_CORE_READ(child, pid);
+
+	if (child_pid != BPF_CORE_READ(child, tgid) || skip_task(bpf_get_current_pid_tgid() >> 32))
+		return filtered();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return dropped();
+	fill_hdr(&e->hdr, WIRE_FORK, WIRE_C_FORK, sizeof(*e), bpf_get_current_task_btf());
+	e->child = child_pid;
+	e->pad0 = 0;
+	bpf_ringbuf_submit(e, wake_flags(false));
+	return 0;
+}
+
+/* The last thread of a process exits (signal->live already dropped to 0). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	struct wire_exit *e;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0 || skip_task(bpf_get_current_pid_tgid() >> 32))
+		return filtered();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return dropped();
+	fill_hdr(&e->hdr, WIRE_EXIT, WIRE_C_EXIT, sizeof(*e), p);
+	e->status = BPF_CORE_READ(p, exit_code);
+	e->pad0 = 0;
+	bpf_ringbuf_submit(e, wake_flags(false));
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* live.h: live capture, the loader and ring-buffer consumer around bpf/shellwatch.bpf.c.
+ *
+ *   struct live_opts o = { .on_event = fn, .cb_ctx = me };
+ *   char why[256];
+ *   struct live *lv = live_open(&o, why, sizeof(why));   // NULL: why says what and what to do
+ *   while (!stop)
+ *           live_poll(lv, 100);                           // calls fn once per event
+ *   live_stats(lv, &st);
+ *   live_close(lv);
+ *
+ * Used by `shellwatch record` and `shellwatch run`. Each event reaches the callback twice decoded:
+ * as the struct sw_event every source yields (argument names as in docs/trace-format.md, strings
+ * in a scratch buffer valid during the call only) and as the raw wire record (include/wire.h),
+ * for facts the text form flattens (stdio socket endpoints, numeric fds).
+ */
+#ifndef SW_LIVE_H
+#define SW_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+#include "wire.h"
+
+/* Return 0 to go on, a negative value to stop live_poll early (it then returns that value). */
+typedef int (*live_event_fn)(void *cb_ctx, const struct sw_event *ev, const struct wire_hdr *raw);
+
+struct live_opts {
+	live_event_fn on_event;
+	void *cb_ctx;
+	uint32_t pid;          /* report only this process (tgid); 0: all */
+	const char *comm;      /* report only tasks with this comm (max 15 bytes); NULL: all */
+	uint32_t ringbuf_mb;   /* ring buffer size in MiB, a power of 2; 0: 8 */
+	bool verbose;          /* libbpf's own messages on stderr */
+};
+
+struct live_stats {
+	uint64_t events;       /* delivered to the callback */
+	uint64_t filtered;     /* hook runs the kernel filters rejected */
+	uint64_t dropped;      /* lost: ring buffer full */
+	uint64_t bad;          /* records user space could not decode (counted, skipped) */
+	uint64_t exec_lat_max_ns; /* worst delay from an exec in the kernel to its callback */
+};
+
+struct live;
+
+/* Open, configure, load and attach. NULL on error, with a one-line reason in why. */
+struct live *live_open(const struct live_opts *opts, char *why, size_t whylen);
+
+/* Wait up to timeout_ms for events and deliver every event available. Returns the number
+ * delivered, the callback's negative value, or -errno (EINTR is reported as 0). Events that do
+ * not wake the reader (everything but exec, below a fill threshold) are delivered by the next
+ * call, so call it with timeouts of 100 ms or less. */
+int live_poll(struct live *lv, int timeout_ms);
+
+void live_stats(const struct live *lv, struct live_stats *st);
+
+/* Detach and free; NULL is fine. */
+void live_close(struct live *lv);
+
+/* Decode one wire record (size bytes at raw) into ev, keeping its strings in scratch (cap
+ * bytes). Returns 0, or -EINVAL for a record that is too short, of an unknown type or call, or
+ * -ENOSPC when scratch is too small. Pure: used by live_poll and by the unit tests. */
+int live_decode(const void *raw, size_t size, struct sw_event *ev, char *scratch, size_t cap);
+
+#endif /* SW_LIVE_H */

@@ -1,0 +1,144 @@
+/* wire.h: the kernel/user contract, the records bpf/shellwatch.bpf.c writes into the ring buffer.
+ *
+ * Every record starts with struct wire_hdr; hdr.type says which body follows and hdr.size how many
+ * bytes the whole record has. Only fixed-width types, explicit padding, no implicit holes: the
+ * _Static_asserts below are compiled on both sides (BPF and user space), so a layout change that
+ * would make them disagree fails the build instead of garbling events.
+ */
+#ifndef SW_WIRE_H
+#define SW_WIRE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define WIRE_COMM_LEN 16
+#define WIRE_EXE_MAX 256     /* bytes of the exec'd file name kept (NUL included) */
+#define WIRE_ARGV_MAX 4096   /* bytes of the command line kept (NUL-separated, as in the mm) */
+
+/* hdr.type: the body that follows the header. */
+enum wire_type {
+	WIRE_SOCK = 1,  /* struct wire_sock_ev: accept, accept4, connect */
+	WIRE_DUP = 2,   /* struct wire_dup: dup, dup2, dup3, fcntl(F_DUPFD*) */
+	WIRE_EXEC = 3,  /* struct wire_exec: execve, execveat (after success) */
+	WIRE_FORK = 4,  /* struct wire_fork: a new process (not a thread) */
+	WIRE_EXIT = 5,  /* struct wire_exit: the last thread of a process exited */
+};
+
+/* hdr.call: the system call or process event, named as in docs/trace-format.md. */
+enum wire_call {
+	WIRE_C_ACCEPT = 1,
+	WIRE_C_ACCEPT4,
+	WIRE_C_CONNECT,
+	WIRE_C_DUP,
+	WIRE_C_DUP2,
+	WIRE_C_DUP3,
+	WIRE_C_FCNTL,
+	WIRE_C_EXECVE,
+	WIRE_C_EXECVEAT,
+	WIRE_C_FORK,
+	WIRE_C_EXIT,
+	WIRE_C_MAX,
+};
+
+/* wire_fd.kind: what an open file descriptor refers to. */
+enum wire_fd_kind {
+	WIRE_FD_NONE = 0,  /* not open */
+	WIRE_FD_SOCK,      /* socket; family and addresses in wire_fd */
+	WIRE_FD_PIPE,      /* anonymous pipe */
+	WIRE_FD_FIFO,      /* named pipe */
+	WIRE_FD_TTY,       /* terminal: a tty, console or pseudo-terminal character device */
+	WIRE_FD_FILE,      /* regular file */
+	WIRE_FD_OTHER,     /* anything else (/dev/null, directories, eventfd, ...) */
+};
+
+/* Common header of every record. */
+struct wire_hdr {
+	__u16 type;        /* enum wire_type */
+	__u16 call;        /* enum wire_call */
+	__u32 size;        /* bytes in the whole record, header included */
+	__u64 ktime;       /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 pid;         /* thread-group id (what user space calls the pid) */
+	__u32 tid;         /* thread id */
+	__u32 ppid;        /* thread-group id of the real parent */
+	__u32 uid;         /* real uid */
+	char comm[WIRE_COMM_LEN];
+};
+
+/* A file descriptor and, for an inet/inet6 socket, both endpoints. IPv4 addresses use the first
+ * four bytes of laddr/paddr. Ports are in host byte order. */
+struct wire_fd {
+	__u8 kind;         /* enum wire_fd_kind */
+	__u8 pad0;
+	__u16 family;      /* AF_* when kind == WIRE_FD_SOCK */
+	__u16 lport;
+	__u16 pport;
+	__u8 laddr[16];
+	__u8 paddr[16];
+};
+
+/* accept, accept4 (peer of the new socket), connect (destination asked for). */
+struct wire_sock_ev {
+	struct wire_hdr hdr;
+	__s32 fd;          /* listening fd (accept) or connecting fd (connect) */
+	__s32 ret;         /* new fd (accept), 0 or -errno (connect) */
+	struct wire_fd sock;
+};
+
+/* dup (newfd -1), dup2, dup3 (flags), fcntl (newfd = lowest fd asked for, flags = cmd). */
+struct wire_dup {
+	struct wire_hdr hdr;
+	__s32 oldfd;
+	__s32 newfd;
+	__s32 ret;
+	__u32 flags;
+	__u8 sock;         /* 1 when oldfd is a socket */
+	__u8 pad[7];
+};
+
+struct wire_exec {
+	struct wire_hdr hdr;
+	__u32 argv_len;    /* bytes used in argv[], trailing NUL included */
+	__u16 exe_len;     /* bytes used in exe[], NUL included */
+	__u8 argv_trunc;   /* 1 when the command line was longer than WIRE_ARGV_MAX */
+	__u8 pad0;
+	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
+	char exe[WIRE_EXE_MAX];
+	char argv[WIRE_ARGV_MAX];
+};
+
+struct wire_fork {
+	struct wire_hdr hdr;
+	__u32 child;       /* pid of the new process */
+	__u32 pad0;
+};
+
+struct wire_exit {
+	struct wire_hdr hdr;
+	__u32 status;      /* wait status: exit code << 8 | terminating signal */
+	__u32 pad0;
+};
+
+/* Counters in the per-CPU array map "counters" (index 0); user space sums them over CPUs. */
+struct wire_counters {
+	__u64 filtered;    /* hook runs that sent nothing because a filter said no */
+	__u64 dropped;     /* events lost because the ring buffer was full */
+};
+
+_Static_assert(sizeof(struct wire_hdr) == 48, "wire_hdr layout");
+_Static_assert(__builtin_offsetof(struct wire_hdr, ktime) == 8, "wire_hdr.ktime");
+_Static_assert(__builtin_offsetof(struct wire_hdr, comm) == 32, "wire_hdr.comm");
+_Static_assert(sizeof(struct wire_fd) == 40, "wire_fd layout");
+_Static_assert(__builtin_offsetof(struct wire_fd, laddr) == 8, "wire_fd.laddr");
+_Static_assert(sizeof(struct wire_sock_ev) == 96, "wire_sock_ev layout");
+_Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 56, "wire_sock_ev.sock");
+_Static_assert(sizeof(struct wire_dup) == 72, "wire_dup layout");
+_Static_assert(__builtin_offsetof(struct wire_dup, sock) == 64, "wire_dup.sock");
+_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 56, "wire_exec.fds");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 176, "wire_exec.exe");
+_Static_assert(sizeof(struct wire_exec) == 176 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
+_Static_assert(sizeof(struct wire_fork) == 56, "wire_fork layout");
+_Static_assert(sizeof(struct wire_exit) == 56, "wire_exit layout");
+_Static_assert(sizeof(struct wire_counters) == 16, "wire_counters layout");
+
+#endif /* SW_WIRE_H */
