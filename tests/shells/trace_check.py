@@ -6,7 +6,7 @@
       --shell (or by any process of the tree when --shell is not given) with a socket on fd 0 or 1
       whose peer or local address is 127.0.0.1:PORT.  lineage (relays, ptys, socketpairs): an
       execve of a shell by --shell (or any process of the tree) while its parent or grandparent, or
-      a process forked by one of them (a pipeline sibling), connected to or accepted from
+      another child of its parent (a pipeline sibling), all within the tree, connected to
       127.0.0.1:PORT.
   trace_check.py clean TRACE [--root PID]
       No execve (of the tree under PID, or of anyone) has an inet socket on fd 0, 1 or 2.
@@ -81,7 +81,7 @@ def parents(events):
 	for ev in events:
 		if ev.get("call") == "fork" and "child" in ev and "pid" in ev:
 			par[ev["child"]] = ev["pid"]
-		elif "pid" in ev and "ppid" in ev:
+		if "pid" in ev and "ppid" in ev:
 			par.setdefault(ev["pid"], ev["ppid"])
 	return par
 
@@ -113,20 +113,16 @@ def sock_stdio(ev, fds, addr):
 
 
 def kin(par, pid):
-	"""Parent, grandparent, and every process either of them forked."""
-	up = [p for p in (par.get(pid), par.get(par.get(pid))) if p]
-	out = set(up)
-	for c, p in par.items():
-		if p in up:
-			out.add(c)
-	out.discard(pid)
+	"""Parent, grandparent, and the parent's other children (pipeline siblings)."""
+	parent = par.get(pid)
+	out = {p for p in (parent, par.get(parent)) if p}
+	out.update(c for c, p in par.items() if p == parent and c != pid)
 	return out
 
 
 def touched(events, pids, port):
-	return any(ev["call"] in ("connect", "accept", "accept4") and ev.get("pid") in pids and
-		   ev.get("addr") == "127.0.0.1" and
-		   (ev.get("port") == port or ev["call"] != "connect") for ev in events)
+	return any(ev["call"] == "connect" and ev.get("pid") in pids and
+		   ev.get("addr") == "127.0.0.1" and ev.get("port") == port for ev in events)
 
 
 def check_shell(a, events):
@@ -142,7 +138,7 @@ def check_shell(a, events):
 			print("# found: " + ev["line"])
 			return 0
 		if a.kind == "lineage" and os.path.basename(ev.get("exe", "")) in SHELLS and \
-		   touched(events, kin(par, ev["pid"]), a.port):
+		   touched(events, kin(par, ev["pid"]) & pids, a.port):
 			print("# found: " + ev["line"])
 			return 0
 	print("# no %s shell for root %s port %s among %d execs of the tree:" %
