@@ -170,10 +170,7 @@ expect_no_detection() {
 
 main() {
 	local live=1 why trace=$SW_TMP/benign.trace w m done_names=() roots=()
-	why=$(live_available) || live=0
-	if [ "$live" = 1 ] && ! sw_record_implemented; then
-		live=0 why="shellwatch record not implemented yet (issue 2)"
-	fi
+	why=$(sw_record_live) || live=0
 	if [ "$live" = 1 ] && ! sw_record_start "$trace"; then
 		tap_fail "shellwatch record starts and captures" "see the stderr above"
 		live=0 why="shellwatch record did not start"
@@ -189,13 +186,7 @@ main() {
 		fi
 		printf '# %s: %d ms\n' "$w" $((WL_US / 1000))
 	done
-	if [ "$live" = 0 ]; then
-		case $why in
-		*"not implemented"*) tap_skip "benign traces under shellwatch record" "$why" ;;
-		*) require_live "benign traces under shellwatch record" ;;
-		esac
-		return 0
-	fi
+	[ "$live" = 1 ] || sw_record_skip "benign traces under shellwatch record" "$why"
 	sw_record_stop
 	sed 's/^/# record: /' "$SW_REC_ERR" | tail -n 3
 	for i in "${!done_names[@]}"; do

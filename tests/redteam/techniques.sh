@@ -30,16 +30,9 @@ expect_detection() {
 }
 # ------------------------------------------------------------------------------------------------
 
-# live_mode: "record" when the trace checks can run; otherwise prints why not.
-live_mode() {
-	local why
-	why=$(live_available) || { echo "$why"; return 1; }
-	sw_record_implemented || { echo "shellwatch record not implemented yet (issue 2)"; return 1; }
-}
-
 main() {
 	local live=1 why trace=$SW_TMP/redteam.trace t missing done_names=() info=()
-	why=$(live_mode) || live=0
+	why=$(sw_record_live) || live=0
 	if [ "$live" = 1 ] && ! sw_record_start "$trace"; then
 		tap_fail "shellwatch record starts and captures" "see the stderr above"
 		live=0 why="shellwatch record did not start"
@@ -61,7 +54,7 @@ main() {
 		fi
 		sw_tech_describe
 	done
-	[ "$live" = 1 ] || { live_skip "$why"; return 0; }
+	[ "$live" = 1 ] || sw_record_skip "trace checks under shellwatch record" "$why"
 	sw_record_stop
 	sed 's/^/# record: /' "$SW_REC_ERR" | tail -n 3
 	for i in "${!done_names[@]}"; do
@@ -70,15 +63,6 @@ main() {
 			"$SW_PY" "$SHELLS/trace_check.py" shell "$trace" --root "$1" --port "$2" \
 			--kind "$3" ${4:+--shell "$4"}
 	done
-}
-
-# live_skip WHY: the trace checks cannot run. A missing `record` is a plain skip until issue 2
-# lands; anything else goes through require_live (a failure in CI).
-live_skip() {
-	case $1 in
-	*"not implemented"*) tap_skip "trace checks under shellwatch record" "$1" ;;
-	*) require_live "trace checks under shellwatch record" ;;
-	esac
 }
 
 main
