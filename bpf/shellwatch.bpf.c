@@ -151,11 +151,11 @@ static __always_inline void sock_fill(struct wire_fd *out, struct file *f)
 	out->kind = WIRE_FD_SOCK;
 	out->family = BPF_CORE_READ(c, skc_family);
 	if (out->family == AF_INET) {
-		BPF_CORE_READ_INTO(out->laddr, c, skc_rcv_saddr);
-		BPF_CORE_READ_INTO(out->paddr, c, skc_daddr);
+		bpf_core_read(out->laddr, 4, &c->skc_rcv_saddr);
+		bpf_core_read(out->paddr, 4, &c->skc_daddr);
 	} else if (out->family == AF_INET6) {
-		BPF_CORE_READ_INTO(out->laddr, c, skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(out->paddr, c, skc_v6_daddr);
+		bpf_core_read(out->laddr, 16, &c->skc_v6_rcv_saddr);
+		bpf_core_read(out->paddr, 16, &c->skc_v6_daddr);
 	} else {
 		return;
 	}

@@ -55,7 +55,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'o': r->out_path = arg; break;
-	case 'c': r->lo.comm = arg; break;
+	case 'c':
+		if (strlen(arg) >= WIRE_COMM_LEN)
+			argp_error(state, "--comm '%s' is longer than %d bytes, the kernel's limit", arg,
+				   WIRE_COMM_LEN - 1);
+		r->lo.comm = arg;
+		break;
 	case 'v': r->lo.verbose = true; break;
 	case 'p':
 		if (parse_u32(arg, &r->lo.pid))
@@ -76,9 +81,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static const struct argp argp = {
 	options, parse_opt, NULL,
-	"Write live system-call events (accept, connect, dup family, exec, fork, exit) as a text\n"
-	"trace, one line per event. Needs root. Prints `ready` on stderr once attached; on Ctrl-C or\n"
-	"SIGTERM detaches and prints on stderr how many events were seen, filtered in the kernel and\n"
+	"Write live system-call events (accept, connect, dup family, exec, fork, exit) as a text "
+	"trace, one line per event. Needs root. Prints `ready` on stderr once attached; on Ctrl-C or "
+	"SIGTERM detaches and prints on stderr how many events were seen, filtered in the kernel and "
 	"dropped.",
 	NULL, NULL, NULL
 };
