@@ -46,6 +46,10 @@ struct probe_ctx {
 	FILE *warn;
 	int can_load;         /* kernel probes work here (else their answers mean nothing) */
 	signed char type_ok[SW_MAX_PROG_TYPE]; /* 0 unknown yet, 1 yes, -1 no */
+	struct {
+		int type, id, ok;
+	} helpers[64]; /* helper probes done so far: programs share most helpers */
+	int nhelpers;
 };
 
 /* Helper names by id, from the uapi header this was built with. */
@@ -248,38 +252,47 @@ static int prog_type_ok(struct probe_ctx *ctx, enum bpf_prog_type type)
 
 /* libbpf cannot probe helpers for BTF-attached types; raw_tp and kprobe share their helper set
  * closely enough: the helper counts as missing only when both lack it. */
-static int helper_ok(enum bpf_prog_type type, int id)
+static int probe_helper(enum bpf_prog_type type, int id)
 {
-	int a, b;
+	int a;
 
 	if (type != BPF_PROG_TYPE_TRACING)
 		return libbpf_probe_bpf_helper(type, id, NULL);
 	a = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL);
 	if (a != 0)
 		return a;
-	b = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, id, NULL);
-	return b;
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, id, NULL);
+}
+
+/* probe_helper, remembered per (type, helper). */
+static int helper_ok(struct probe_ctx *ctx, enum bpf_prog_type type, int id)
+{
+	int i, ok;
+
+	for (i = 0; i < ctx->nhelpers; i++)
+		if (ctx->helpers[i].type == (int)type && ctx->helpers[i].id == id)
+			return ctx->helpers[i].ok;
+	ok = probe_helper(type, id);
+	if (ctx->nhelpers < (int)(sizeof(ctx->helpers) / sizeof(ctx->helpers[0]))) {
+		ctx->helpers[ctx->nhelpers].type = type;
+		ctx->helpers[ctx->nhelpers].id = id;
+		ctx->helpers[ctx->nhelpers++].ok = ok;
+	}
+	return ok;
 }
 
 /* First helper the program calls that this kernel lacks, or 0. */
-static int missing_helper(const struct bpf_program *prog)
+static int missing_helper(struct probe_ctx *ctx, const struct bpf_program *prog)
 {
 	const struct bpf_insn *insn = bpf_program__insns(prog);
 	size_t i, n = bpf_program__insn_cnt(prog);
-	unsigned char seen[__BPF_FUNC_MAX_ID] = { 0 };
 	enum bpf_prog_type type = bpf_program__type(prog);
-	int id;
 
 	for (i = 0; insn && i < n; i++) {
 		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg != 0)
 			continue; /* not a helper call (subprogram and kfunc calls have src_reg set) */
-		id = insn[i].imm;
-		if (id > 0 && id < __BPF_FUNC_MAX_ID && seen[id])
-			continue;
-		if (id > 0 && id < __BPF_FUNC_MAX_ID)
-			seen[id] = 1;
-		if (helper_ok(type, id) == 0)
-			return id;
+		if (helper_ok(ctx, type, insn[i].imm) == 0)
+			return insn[i].imm;
 	}
 	return 0;
 }
@@ -315,7 +328,7 @@ static int check_program(struct probe_ctx *ctx, struct bpf_program *prog)
 			 libbpf_bpf_prog_type_str(bpf_program__type(prog)));
 		goto off;
 	}
-	id = ctx->can_load ? missing_helper(prog) : 0;
+	id = ctx->can_load ? missing_helper(ctx, prog) : 0;
 	if (!id)
 		return 1;
 	snprintf(why, sizeof(why), "this kernel lacks the BPF helper %s",
