@@ -21,6 +21,11 @@ run_tap() {
 
 nc_listening() { netstat -ltn 2>/dev/null | grep -q ":$port "; }
 trace_has() { grep -qE "$1" "$SW_TMP/trace"; }
+fails=0
+# check_trace NAME REGEX: a TAP line for a line of the trace; failures are counted for diagnostics.
+check_trace() {
+	if trace_has "$2"; then tap_ok "$1"; else tap_fail "$1" "no trace line matches $2"; fails=$((fails + 1)); fi
+}
 
 # The reverse shell: nc sends two commands, the shell's output comes back over the socket.
 reverse_shell() {
@@ -48,10 +53,14 @@ smoke_record() {
 	kill -INT "$rpid"
 	wait_until 20 eval '! kill -0 '"$rpid"' 2>/dev/null' || kill -9 "$rpid"
 	check "record exited cleanly" eval 'wait '"$rpid"
-	check "trace has the connect to port $port" trace_has "^connect .*port=$port"
-	check "trace has an exec with a socket on stdin" trace_has "^execve .*fd0=sock:inet"
+	check_trace "trace has the connect to port $port" "^connect .*family=inet addr=127\.0\.0\.1 port=$port => 0"
+	check_trace "trace has the listener's accept" "^accept4? .*comm=nc .*family=inet"
+	check_trace "trace has a dup2 of the socket onto stdin" "^dup2 .*newfd=0 .*sock=1"
+	check_trace "trace has the shell's exec with the socket on stdin" \
+		"^execve .*exe=/bin/bash .*fd0=sock:inet .*peer0=127\.0\.0\.1:$port"
+	[ "$fails" = 0 ] && return
 	sed 's/^/# record: /' "$SW_TMP/record.err"
-	grep -E '^(connect|execve)' "$SW_TMP/trace" | tail -n 8 | sed 's/^/# trace: /'
+	grep -E '^(connect|accept|dup|execve)' "$SW_TMP/trace" | tail -n 12 | sed 's/^/# trace: /'
 }
 
 # Without `record` yet: does the BPF object at least load on this kernel?
