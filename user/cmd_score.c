@@ -1,10 +1,214 @@
-/* cmd_score.c: `shellwatch score` (placeholder until its issue lands). */
+/* cmd_score.c: `shellwatch score`: score command lines (one a line, or auditd EXECVE records) for
+ * how likely they are malicious and print `score<TAB>command` for each, in input order. */
+#include <argp.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "auditd_read.h"
 #include "commands.h"
+#include "score.h"
+
+struct score_opts {
+	const char *input;       /* NULL or "-": stdin */
+	const char *model_path;
+	bool auditd, explain, thr_model;
+	double threshold;        /* print only lines scoring >= this; 0 prints all */
+};
+
+struct score_ctx {
+	const struct score_opts *o;
+	const struct model *m;
+	FILE *out;
+	char *cmd;               /* auditd command line buffer */
+	size_t cmd_cap;
+	double thr;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "lines|auditd", 0,
+	  "input format: one command per line (default), or auditd log with EXECVE records", 0 },
+	{ "explain", 'e', NULL, 0,
+	  "add a third column: the tokens (or token pairs) with the largest weights, signed", 0 },
+	{ "threshold", 't', "X|model", 0,
+	  "print only commands scoring at or above X (0..1); 'model' uses the model's suggested "
+	  "threshold (false-positive rate 1e-3 on its validation data). Default: print all", 0 },
+	{ "model", 'm', "FILE", 0, "score with the model in FILE instead of the built-in one", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct score_opts *o = state->input;
+	char *end;
+
+	switch (key) {
+	case 'f':
+		if (strcmp(arg, "lines") && strcmp(arg, "auditd"))
+			argp_error(state, "--format must be lines or auditd, not '%s'", arg);
+		o->auditd = !strcmp(arg, "auditd");
+		return 0;
+	case 'e':
+		o->explain = true;
+		return 0;
+	case 't':
+		o->thr_model = !strcmp(arg, "model");
+		errno = 0;
+		o->threshold = o->thr_model ? 0 : strtod(arg, &end);
+		if (!o->thr_model && (errno || end == arg || *end || !(o->threshold >= 0) ||
+				      o->threshold > 1))
+			argp_error(state, "--threshold must be a number in [0,1] or 'model', not '%s'", arg);
+		return 0;
+	case 'm':
+		o->model_path = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (o->input)
+			argp_error(state, "only one input file");
+		o->input = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* Write s escaped so it stays one TAB-free field: \\ \t \n \r and \xHH for other control bytes. */
+static void put_escaped(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			putc(c, f);
+	}
+}
+
+static void score_one(struct score_ctx *c, const char *cmd, size_t len)
+{
+	struct score_explain ex;
+	double s = score_cmdline(c->m, cmd, len, c->o->explain ? &ex : NULL);
+
+	if (s < c->thr)
+		return;
+	fprintf(c->out, "%.4f\t", s);
+	put_escaped(c->out, cmd, len);
+	for (uint32_t i = 0; c->o->explain && i < ex.n; i++) {
+		fputs(i ? ", " : "\t", c->out);
+		put_escaped(c->out, ex.item[i].text, strlen(ex.item[i].text));
+		fprintf(c->out, " (%+.2f)", ex.item[i].weight);
+	}
+	putc('\n', c->out);
+}
+
+static void on_exec(void *ctx, const struct auditd_exec *ex)
+{
+	struct score_ctx *c = ctx;
+	size_t need = auditd_cmdline(ex, c->cmd, c->cmd_cap);
+
+	if (need >= c->cmd_cap) {
+		char *nb = realloc(c->cmd, need + 1);
+
+		if (!nb)
+			return;
+		c->cmd = nb;
+		c->cmd_cap = need + 1;
+		auditd_cmdline(ex, c->cmd, c->cmd_cap);
+	}
+	score_one(c, c->cmd, need);
+}
+
+static int run(struct score_ctx *c, FILE *in)
+{
+	struct auditd_reader *ar = c->o->auditd ? auditd_new(on_exec, c) : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (c->o->auditd && !ar) {
+		fprintf(stderr, "shellwatch score: out of memory\n");
+		return SW_EXIT_RUNTIME;
+	}
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		if (ar)
+			auditd_feed_line(ar, line, (size_t)n);
+		else
+			score_one(c, line, (size_t)n);
+	}
+	if (ar) {
+		const struct auditd_stats *st = auditd_stats(ar);
+
+		auditd_finish(ar);
+		if (st->bad_records || st->partial_events)
+			fprintf(stderr, "shellwatch score: auditd: %llu bad EXECVE records, %llu "
+				"incomplete commands (scored as far as known)\n",
+				(unsigned long long)st->bad_records,
+				(unsigned long long)st->partial_events);
+		auditd_free(ar);
+	}
+	free(line);
+	free(c->cmd);
+	return ferror(in) ? -1 : 0;
+}
+
+static const struct model *pick_model(const struct score_opts *o, struct model *own)
+{
+	char err[512];
+
+	if (!o->model_path)
+		return score_model_default();
+	if (model_load_file(own, o->model_path, err, sizeof(err))) {
+		fprintf(stderr, "shellwatch score: %s\n", err);
+		return NULL;
+	}
+	return own;
+}
 
 int cmd_score(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "%s: not implemented yet\n", argv[0]);
-	return SW_EXIT_RUNTIME;
+	static const struct argp argp = { options, parse_opt, "[FILE|-]",
+		"Score command lines for how likely they are malicious, 0 (benign) to 1.\v"
+		"Prints `score<TAB>command` for every input command, in input order; the command is "
+		"escaped (\\\\ \\t \\n \\r \\xHH) so each result is one line. With --format auditd, "
+		"each EXECVE event (records joined by event id) is one command, its arguments quoted "
+		"for the shell. Reads FILE, or standard input when FILE is - or missing.", 0, 0, 0 };
+	struct score_opts o = { 0 };
+	struct score_ctx c = { .o = &o, .out = stdout };
+	struct model own = { 0 };
+	FILE *in = stdin;
+	int rc;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return SW_EXIT_USAGE;
+	c.m = pick_model(&o, &own);
+	if (!c.m)
+		return SW_EXIT_RUNTIME;
+	c.thr = o.thr_model ? c.m->threshold : o.threshold;
+	if (o.input && strcmp(o.input, "-") && !(in = fopen(o.input, "rb"))) {
+		fprintf(stderr, "shellwatch score: %s: %s\n", o.input, strerror(errno));
+		model_free(&own);
+		return SW_EXIT_RUNTIME;
+	}
+	rc = run(&c, in);
+	if (rc)
+		fprintf(stderr, "shellwatch score: %s: read error\n", o.input ? o.input : "stdin");
+	if (in != stdin)
+		fclose(in);
+	model_free(&own);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "shellwatch score: write error\n");
+		return SW_EXIT_RUNTIME;
+	}
+	return rc ? SW_EXIT_RUNTIME : SW_EXIT_OK;
 }

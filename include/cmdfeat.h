@@ -1,0 +1,30 @@
+/* cmdfeat.h: the features of one tokenized command line (named so as not to shadow glibc's
+ * <features.h>): binary presence of hashed token unigrams and bigrams (FNV-1a 32-bit, low `bits`
+ * bits), deduplicated, each remembering the token it came from so a score can be explained. Shared
+ * by inference (score.c) and training (tools/featurize). */
+#ifndef SW_CMDFEAT_H
+#define SW_CMDFEAT_H
+
+#include <stdint.h>
+#include "event.h"
+#include "shtok.h"
+
+#define FEAT_MAX (2 * SHTOK_MAX_TOKENS)
+#define FEAT_BITS_MIN 8
+#define FEAT_BITS_MAX 24
+
+struct features {
+	uint32_t n;
+	uint32_t bucket[FEAT_MAX];   /* distinct buckets, in first-seen order */
+	uint16_t tok[FEAT_MAX];      /* the token (for a bigram: its second token) */
+	uint8_t bigram[FEAT_MAX];    /* 1 if the bucket came from tokens tok-1, tok */
+};
+
+/* FNV-1a 32 of a token; of a bigram: FNV-1a over a, the byte 0x1f, b. */
+uint32_t feat_hash_unigram(struct sw_str a);
+uint32_t feat_hash_bigram(struct sw_str a, struct sw_str b);
+
+/* Fill f from the tokens of t, with buckets masked to `bits` bits (FEAT_BITS_MIN..FEAT_BITS_MAX). */
+void features_extract(const struct shtok *t, unsigned bits, struct features *f);
+
+#endif /* SW_CMDFEAT_H */

@@ -1,0 +1,47 @@
+/* bench_score.c: speed of tokenize + features + score on one core, commands/s, with the embedded
+ * model. Reads command lines from a file, scores them all repeatedly for about --seconds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "score.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+	const struct model *m = score_model_default();
+	char **lines = NULL, *line = NULL;
+	size_t n = 0, cap = 0, total = 0;
+	double secs = argc > 2 ? atof(argv[2]) : 2.0, sum = 0, t0, t1;
+	FILE *f;
+
+	if (argc < 2 || !(f = fopen(argv[1], "r")) || !m) {
+		fprintf(stderr, "usage: bench_score FILE [SECONDS] (FILE: one command a line)\n");
+		return 2;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "\n")] = '\0';
+		lines = realloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = strdup(line);
+	}
+	fclose(f);
+	if (!n)
+		return 2;
+	t0 = now();
+	do {
+		for (size_t i = 0; i < n; i++)
+			sum += score_cmdline(m, lines[i], strlen(lines[i]), NULL);
+		total += n;
+		t1 = now();
+	} while (t1 - t0 < secs);
+	printf("%zu commands in %.3f s: %.0f commands/s (%.2f us each; checksum %.3f)\n", total, t1 - t0,
+	       (double)total / (t1 - t0), 1e6 * (t1 - t0) / (double)total, sum);
+	return 0;
+}
