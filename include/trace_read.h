@@ -26,6 +26,10 @@ struct sw_read_stats {
 /* The seed text format (docs/trace-format.md): pid=/ppid=/uid=/t= go to the event's fields. */
 int trace_parse_line(void *state, char *line, size_t len, struct sw_event *ev, const char **why);
 
+/* Open a capture for reading, plain or gzip-compressed (zlib reads both); "-" is standard input.
+ * NULL with errno set on failure. Close with fclose(). */
+FILE *trace_open(const char *path);
+
 /* Read f to its end. Returns 0, the callback's non-zero value, or -1 (read error, or a bad line
  * with strict). */
 int trace_read_file(FILE *f, const char *name, bool strict, sw_line_parser parse, void *pstate,

@@ -180,8 +180,8 @@ static int run_replay(const struct replay_args *a, struct engine_opts *o, struct
 {
 	bool strace = !strcmp(a->format, "strace");
 	struct strace_reader *sr = strace ? strace_reader_new() : NULL;
-	FILE *f = strcmp(a->file, "-") ? fopen(a->file, "r") : stdin;
-	const char *name = f == stdin ? "<stdin>" : a->file;
+	FILE *f = trace_open(a->file);
+	const char *name = strcmp(a->file, "-") ? a->file : "<stdin>";
 	struct sw_read_stats rs = { 0 };
 	struct engine_stats st;
 	int rc = -1;
@@ -202,7 +202,7 @@ static int run_replay(const struct replay_args *a, struct engine_opts *o, struct
 		summary(name, &rs, &st);
 		engine_free(r->e);
 	}
-	if (f && f != stdin)
+	if (f)
 		fclose(f);
 	strace_reader_free(sr);
 	if (fflush(stdout) || r->write_err) {
@@ -217,8 +217,8 @@ int cmd_replay(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "FILE|-",
 		"Detect remote shells in a recorded trace: the text trace format of `shellwatch record` "
-		"(and the seed's bare lines) or `strace -f` output. Prints each detection on stdout and "
-		"a summary on stderr.",
+		"(and the seed's bare lines) or `strace -f` output, plain or gzip-compressed. Prints "
+		"each detection on stdout and a summary on stderr.",
 		0, 0, 0
 	};
 	struct replay_args a = { .format = "syscalls" };

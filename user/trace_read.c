@@ -7,8 +7,11 @@
  * place with trace_unquote(), the one definition of the quoting.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 #include "trace_fmt.h"
 #include "trace_read.h"
 
@@ -123,7 +126,7 @@ int trace_parse_line(void *state, char *s, size_t len, struct sw_event *ev, cons
 	size_t i = 0;
 
 	(void)state;
-	memset(ev, 0, offsetof(struct sw_event, args));
+	ev->nargs = 0;
 	ev->has_ret = ev->has_pid = ev->has_time = false;
 	ev->pid = ev->ppid = ev->uid = 0;
 	ev->t_ns = 0;
@@ -206,4 +209,40 @@ int trace_read_file(FILE *f, const char *name, bool strict, sw_line_parser parse
 	}
 	free(line);
 	return rc;
+}
+
+static ssize_t gz_cookie_read(void *c, char *buf, size_t size)
+{
+	int n = gzread((gzFile)c, buf, size > (1u << 30) ? 1u << 30 : (unsigned)size);
+
+	if (n < 0)
+		errno = EIO;
+	return n;
+}
+
+static int gz_cookie_close(void *c)
+{
+	return gzclose((gzFile)c) == Z_OK ? 0 : EOF;
+}
+
+FILE *trace_open(const char *path)
+{
+	static const cookie_io_functions_t io = { .read = gz_cookie_read, .close = gz_cookie_close };
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(0);
+	gzFile gz;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	gzbuffer(gz, 1 << 17);
+	f = fopencookie(gz, "r", io);
+	if (!f)
+		gzclose(gz);
+	return f;
 }

@@ -1,0 +1,112 @@
+/* test_trace_read.c: the seed text-format reader (good and bad lines) and the shared line loop. */
+#include <string.h>
+#include "tap.h"
+#include "trace_read.h"
+
+static int parse(const char *line, struct sw_event *ev, const char **why)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	*why = NULL;
+	return trace_parse_line(NULL, buf, strlen(buf), ev, why);
+}
+
+static bool arg_is(const struct sw_event *ev, const char *name, const char *val)
+{
+	const struct sw_str *v = sw_event_arg(ev, name);
+
+	return v && sw_str_eqc(*v, val);
+}
+
+static void test_seed_bare_form(void)
+{
+	struct sw_event ev;
+	const char *why;
+
+	CHECK(parse("accept fd=3 => 4", &ev, &why) == 1);
+	CHECK(sw_str_eqc(ev.call, "accept") && arg_is(&ev, "fd", "3"));
+	CHECK(ev.has_ret && sw_str_eqc(ev.ret, "4") && !ev.has_pid && !ev.has_time);
+	CHECK(parse("execve sh=csh", &ev, &why) == 1);
+	CHECK(ev.nargs == 1 && arg_is(&ev, "sh", "csh") && !ev.has_ret);
+	CHECK(parse("getpid", &ev, &why) == 1 && ev.nargs == 0);
+	CHECK(parse("  dup fd=4   =>   0  ", &ev, &why) == 1 && sw_str_eqc(ev.ret, "0"));
+}
+
+static void test_our_records(void)
+{
+	struct sw_event ev;
+	const char *why;
+
+	CHECK(parse("execve pid=42 ppid=1 uid=1000 t=123456789 comm=sh exe=/bin/sh "
+		    "argv=\"sh -c \\\"id\\\"\" => 0", &ev, &why) == 1);
+	CHECK(ev.has_pid && ev.pid == 42 && ev.ppid == 1 && ev.uid == 1000);
+	CHECK(ev.has_time && ev.t_ns == 123456789);
+	CHECK(ev.nargs == 3 && arg_is(&ev, "comm", "sh") && arg_is(&ev, "argv", "sh -c \"id\""));
+	CHECK(parse("connect pid=7 fd=3 addr=\"\" => -115", &ev, &why) == 1);
+	CHECK(arg_is(&ev, "addr", "") && sw_str_eqc(ev.ret, "-115"));
+	CHECK(parse("x v=\"a\\x00b\"", &ev, &why) == 1 && ev.args[0].val.len == 3);
+}
+
+static void test_skipped_lines(void)
+{
+	struct sw_event ev;
+	const char *why;
+
+	CHECK(parse("", &ev, &why) == 0);
+	CHECK(parse("   ", &ev, &why) == 0);
+	CHECK(parse("# a comment", &ev, &why) == 0);
+}
+
+static void test_bad_lines(void)
+{
+	static const char *bad[] = {
+		"dup fd", "dup =3", "dup fd=\"open", "dup fd=\"x\"y", "dup fd=3 =>",
+		"dup fd=3 => 0 1", "dup pid=abc", "dup t=-1", "dup pid=99999999999",
+		"x a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15 p=16 q=17",
+		"\"\" a=1", "x v=\"\\q\"",
+	};
+	struct sw_event ev;
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECKF(parse(bad[i], &ev, &why) == -1 && why, "accepted: %s", bad[i]);
+}
+
+static int count_cb(void *ctx, const struct sw_event *ev)
+{
+	uint64_t *seqs = ctx;
+
+	seqs[seqs[0] + 1] = ev->seq;
+	seqs[0]++;
+	return 0;
+}
+
+static void test_file_loop(void)
+{
+	const char *text = "accept fd=3 => 4\ndup fd\n# c\ndup fd=4 => 0\n";
+	uint64_t seqs[8] = { 0 };
+	struct sw_read_stats st = { 0 };
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	CHECK(trace_read_file(f, "mem", false, trace_parse_line, NULL, count_cb, seqs, &st) == 0);
+	CHECK(st.lines == 4 && st.events == 2 && st.bad == 1);
+	CHECK(seqs[0] == 2 && seqs[1] == 1 && seqs[2] == 4); /* seq is the line number */
+	fclose(f);
+	memset(&st, 0, sizeof(st));
+	seqs[0] = 0;
+	f = fmemopen((void *)text, strlen(text), "r");
+	CHECK(trace_read_file(f, "mem", true, trace_parse_line, NULL, count_cb, seqs, &st) == -1);
+	CHECK(st.bad == 1 && st.events == 1); /* strict stops at the bad line */
+	fclose(f);
+}
+
+int main(void)
+{
+	RUN(test_seed_bare_form);
+	RUN(test_our_records);
+	RUN(test_skipped_lines);
+	RUN(test_bad_lines);
+	RUN(test_file_loop);
+	return tap_done();
+}
