@@ -39,7 +39,9 @@ struct live_stats {
 	uint64_t filtered;     /* hook runs the kernel filters rejected */
 	uint64_t dropped;      /* lost: ring buffer full */
 	uint64_t bad;          /* records user space could not decode (counted, skipped) */
-	uint64_t exec_lat_max_ns; /* worst delay from an exec in the kernel to its callback */
+	uint64_t execs;        /* exec events delivered */
+	uint64_t exec_lat_sum_ns; /* sum of their delays from the kernel to the callback */
+	uint64_t exec_lat_max_ns; /* worst such delay */
 };
 
 struct live;
@@ -47,10 +49,13 @@ struct live;
 /* Open, configure, load and attach. NULL on error, with a one-line reason in why. */
 struct live *live_open(const struct live_opts *opts, char *why, size_t whylen);
 
-/* Wait up to timeout_ms for events and deliver every event available. Returns the number
- * delivered, the callback's negative value, or -errno (EINTR is reported as 0). Events that do
- * not wake the reader (everything but exec, below a fill threshold) are delivered by the next
- * call, so call it with timeouts of 100 ms or less. */
+/* Exec events wake live_poll at once; other events do not wake it (too costly per event) and
+ * wait in the ring buffer until the next exec or at most LIVE_FLUSH_MS, when live_poll looks. */
+#define LIVE_FLUSH_MS 10
+
+/* Wait up to timeout_ms for events and deliver every event available; returns as soon as some
+ * were delivered. Returns their number (0 on timeout or on a signal, so callers can check their
+ * stop flag), the callback's negative value, or -errno. */
 int live_poll(struct live *lv, int timeout_ms);
 
 void live_stats(const struct live *lv, struct live_stats *st);

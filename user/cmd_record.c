@@ -119,7 +119,7 @@ static int capture(struct record *r, struct live *lv)
 
 	fprintf(stderr, "%s: ready\n", "shellwatch record");
 	while (!stop && err >= 0) {
-		err = live_poll(lv, 50);
+		err = live_poll(lv, 100);
 		if (fflush(r->out) || ferror(r->out))
 			err = -EIO;
 	}
@@ -132,7 +132,9 @@ static int capture(struct record *r, struct live *lv)
 		(unsigned long long)st.dropped);
 	if (st.bad)
 		fprintf(stderr, ", %llu undecodable", (unsigned long long)st.bad);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "; exec delivery mean %llu us, max %llu us\n",
+		(unsigned long long)(st.execs ? st.exec_lat_sum_ns / st.execs / 1000 : 0),
+		(unsigned long long)(st.exec_lat_max_ns / 1000));
 	if (err < 0) {
 		fprintf(stderr, "shellwatch record: %s: %s\n",
 			err == -EIO ? "cannot write the trace" : "cannot read events", strerror(-err));

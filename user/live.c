@@ -160,6 +160,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (h->type == WIRE_EXEC) {
 		uint64_t lat = now_ns() - h->ktime;
 
+		lv->st.execs++;
+		lv->st.exec_lat_sum_ns += lat;
 		if (lat > lv->st.exec_lat_max_ns)
 			lv->st.exec_lat_max_ns = lat;
 	}
@@ -222,21 +224,33 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 	return lv;
 }
 
-int live_poll(struct live *lv, int timeout_ms)
+/* One slice: wait up to ms for a wake-up, then take whatever is in the ring (the kernel side does
+ * not wake us for ordinary events, so a timeout is the normal way out). */
+static int poll_slice(struct live *lv, int ms)
 {
-	int n = ring_buffer__poll(lv->rb, timeout_ms);
+	int n = ring_buffer__poll(lv->rb, ms), m;
 
 	if (n == -EINTR)
-		n = 0;
+		return -EINTR;
 	if (n < 0)
 		return n;
-	/* a timeout does not consume: collect what arrived without a wake-up */
-	{
-		int m = ring_buffer__consume(lv->rb);
+	m = ring_buffer__consume(lv->rb);
+	return m < 0 ? m : n + m;
+}
 
-		if (m < 0)
-			return m == -EINTR ? n : m;
-		return n + m;
+int live_poll(struct live *lv, int timeout_ms)
+{
+	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+
+	for (;;) {
+		int64_t left_ms = ((int64_t)(deadline - now_ns())) / 1000000;
+		int n = poll_slice(lv, left_ms < LIVE_FLUSH_MS ? (left_ms > 0 ? left_ms : 0) :
+								 LIVE_FLUSH_MS);
+
+		if (n == -EINTR)
+			return 0;
+		if (n != 0 || left_ms <= 0)
+			return n;
 	}
 }
 
