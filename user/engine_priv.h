@@ -38,7 +38,7 @@ struct stream {
 	struct ev_rec *ring;
 	uint32_t cap, head, len;
 	uint64_t next_b;        /* next level-0 window boundary not yet processed */
-	uint64_t det_n;         /* events numbered below this already ended a detection */
+	uint64_t det_n;         /* events numbered below this belong to a reported instance */
 	uint64_t touched;       /* engine tick of the last event (eviction) */
 	struct partial *parts;
 	uint32_t nparts, partcap;
@@ -74,7 +74,7 @@ void pww_advance(struct engine *e, struct stream *s, uint64_t now);
 void pww_finish(struct engine *e, struct stream *s);
 
 /* match.c: search window w[0..n) for rule r; on success fills m (one event per item, in item
- * order) and returns true. Only matches whose last event has n >= min_n count. */
+ * order) and returns true. Only events numbered min_n or more are used. */
 bool match_window(struct engine *e, const struct rule *r, const struct ev_rec **w, unsigned n,
 		  uint64_t min_n, const struct ev_rec **m);
 /* Does item it match event ev under bindings bind/bound? New bindings are added; *newly gets

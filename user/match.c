@@ -5,6 +5,8 @@
  * order, steps in order, unrelated events skipped (sparse match). Variables bind at first use and
  * two variables never bind the same value; bindings are undone on backtrack. The search is bounded
  * by a budget of item attempts (counted when exhausted) so no window can take unbounded time.
+ * Events up to the end of the last instance reported for the stream are not used again, so an
+ * instance is reported once and later execs of the same shell do not re-use its events.
  */
 #include <string.h>
 #include "engine_priv.h"
@@ -91,7 +93,7 @@ static bool complete(struct msearch *ms)
 		if (!last || ms->m[i]->n > last->n)
 			last = ms->m[i];
 	}
-	return last->n >= ms->min_n && last->time - first->time <= ms->within;
+	return last->time - first->time <= ms->within;
 }
 
 static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned pos)
@@ -111,6 +113,8 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 
 		if (ev->call < 0 ? calls != ~0ULL : !(calls & (1ULL << ev->call)))
 			continue;
+		if (ev->n < ms->min_n)
+			continue; /* part of an instance already reported */
 		for (unsigned j = lo; j < hi; j++) {
 			uint32_t newly = 0;
 

@@ -80,6 +80,7 @@ static void report(struct engine *e, struct stream *s, const struct partial *q, 
 	for (unsigned i = 0; i < rule->nitems; i++)
 		m[i] = q->n[i] == r->n ? r : find_rec(s, q->n[i]);
 	engine_report(e, s, rule, m, rule->nitems, r->time, -1);
+	s->nparts = 0; /* their events are spent: a new instance starts after this one */
 }
 
 /* Try to extend p with event r by each open item of its step; q is scratch. */
