@@ -1,0 +1,409 @@
+/* correlate.c: judges every live exec on the rules, the stdio-socket facts and the command
+ * scores, and turns what fired into one alert per remote shell (include/correlate.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "correlate.h"
+#include "score.h"
+
+#define PENDING_MAX 32
+
+struct correlate {
+	struct correlate_opts o;
+	struct engine *e;
+	struct proctab *procs;
+	struct correlate_stats st;
+	uint32_t next_id;
+	uint32_t cur_pid;            /* the exec being judged, for rule hits found while feeding it */
+	bool cur_hit;
+	struct alert hit;            /* rule name and matched events of that hit */
+	unsigned npending;
+	struct alert pending[PENDING_MAX]; /* score-only alerts on hold, detect_ns = deadline base */
+	struct alert scratch;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static void take_matches(struct alert *a, const struct sw_detection *d)
+{
+	snprintf(a->rule, sizeof(a->rule), "%s", d->rule);
+	a->nmatched = d->nmatched;
+	for (unsigned i = 0; i < d->nmatched; i++)
+		snprintf(a->matched[i], sizeof(a->matched[i]), "%s", d->matched[i]);
+}
+
+static void fill_from_proc(struct correlate *c, struct alert *a, const struct proc *p);
+static void emit(struct correlate *c, struct alert *a);
+
+/* Rule hits: during the feed of an exec they join that exec's judgement; a hit that comes later
+ * (PWW windows close after the event) is an alert of its own unless the tree already has one. */
+static void on_detect(void *ctx, const struct sw_detection *d)
+{
+	struct correlate *c = ctx;
+	struct proc *p;
+	struct alert *a = &c->scratch;
+
+	if (d->pid == c->cur_pid) {
+		c->cur_hit = true;
+		take_matches(&c->hit, d);
+		return;
+	}
+	p = proctab_get(c->procs, d->pid);
+	if (p && p->alert) {
+		c->st.merged++;
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->signals = SIG_RULE;
+	a->pid = d->pid;
+	a->ppid = d->ppid;
+	a->uid = d->uid;
+	a->score = a->pscore = -1;
+	take_matches(a, d);
+	if (p)
+		fill_from_proc(c, a, p);
+	a->detect_ns = mono_ns();
+	a->id = ++c->next_id;
+	if (p)
+		p->alert = a->id;
+	emit(c, a);
+}
+
+struct correlate *correlate_new(const struct correlate_opts *o)
+{
+	struct correlate *c = calloc(1, sizeof(*c));
+	struct engine_opts eo = engine_opts_default(ENGINE_TIME);
+
+	if (!c)
+		return NULL;
+	c->o = *o;
+	eo.rules = o->rules;
+	eo.mode = o->mode;
+	eo.on_detect = on_detect;
+	eo.ctx = c;
+	c->e = engine_new(&eo);
+	c->procs = proctab_new(o->max_procs ? o->max_procs : 65536);
+	if (!c->e || !c->procs) {
+		correlate_free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return c;
+}
+
+static const struct proc *parent_of(struct correlate *c, const struct proc *p)
+{
+	return p && p->ppid && p->ppid != p->pid ? proctab_get(c->procs, p->ppid) : NULL;
+}
+
+static const struct wire_fd *inet_stdio(const struct wire_fd fds[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (wire_fd_is_inet(&fds[i]))
+			return &fds[i];
+	return NULL;
+}
+
+static const struct wire_fd *last_sock(const struct proc *p)
+{
+	for (int i = PROC_SOCKS - 1; p && i >= 0; i--)
+		if (p->socks[i].fd >= 0)
+			return &p->socks[i].sock;
+	return NULL;
+}
+
+static bool is_shell(const char *exe)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
+					      "csh", "tcsh", "fish", "busybox", NULL };
+	const char *base = strrchr(exe, '/');
+
+	base = base ? base + 1 : exe;
+	for (int i = 0; shells[i]; i++)
+		if (!strcmp(base, shells[i]))
+			return true;
+	return false;
+}
+
+static void fill_from_proc(struct correlate *c, struct alert *a, const struct proc *p)
+{
+	const struct proc *pp = parent_of(c, p);
+	const struct wire_fd *s = inet_stdio(p->stdio);
+
+	snprintf(a->comm, sizeof(a->comm), "%s", p->comm);
+	snprintf(a->cmd, sizeof(a->cmd), "%s", p->cmd);
+	a->exec_ns = p->exec_ns;
+	if (pp) {
+		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
+		snprintf(a->pcmd, sizeof(a->pcmd), "%s", pp->cmd);
+	}
+	if (!s)
+		s = last_sock(p);
+	if (s && !a->has_peer) {
+		a->peer = *s;
+		a->has_peer = true;
+	}
+}
+
+/* Highest score among the parent and grandparent (-1 when neither was scored). */
+static double ancestor_score(struct correlate *c, const struct proc *p)
+{
+	const struct proc *pp = parent_of(c, p), *gp = parent_of(c, pp);
+	double s = pp ? pp->score : -1;
+
+	return gp && gp->score > s ? gp->score : s;
+}
+
+static const struct wire_fd *ancestor_stdio(struct correlate *c, const struct proc *p)
+{
+	const struct proc *pp = parent_of(c, p), *gp = parent_of(c, pp);
+	const struct wire_fd *s = pp ? inet_stdio(pp->stdio) : NULL;
+
+	return s ? s : gp ? inet_stdio(gp->stdio) : NULL;
+}
+
+/* The signals of one exec; fills the alert's facts (peer, scores) as it goes. */
+static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct proc *p)
+{
+	const struct wire_fd *s = inet_stdio(p->stdio), *ps = ancestor_stdio(c, p);
+	const struct proc *pp = parent_of(c, p);
+	double thr = c->o.threshold;
+	uint32_t sig = 0;
+
+	if (c->cur_hit)
+		sig |= SIG_RULE;
+	if (s)
+		sig |= SIG_STDIO_SOCKET;
+	if (ps)
+		sig |= SIG_PARENT_SOCKET;
+	a->score = p->score;
+	a->pscore = ancestor_score(c, p);
+	if (c->o.model && a->score >= thr)
+		sig |= SIG_SCORE;
+	if (c->o.model && a->pscore >= thr)
+		sig |= SIG_PARENT_SCORE;
+	if (is_shell(a->exe) && last_sock(pp))
+		sig |= SIG_HOLDS_SOCKET;
+	a->has_peer = s || ps || (sig & SIG_HOLDS_SOCKET);
+	if (a->has_peer)
+		a->peer = s ? *s : ps ? *ps : *last_sock(pp);
+	return sig;
+}
+
+static bool confirmed(uint32_t sig)
+{
+	/* A shell started by a process holding an inet connection is a relay (socat, ncat -e) only
+	 * when a command line of the tree also looks malicious; alone it is every ssh login. */
+	return (sig & SIG_CONFIRMED) ||
+	       ((sig & SIG_HOLDS_SOCKET) && (sig & (SIG_SCORE | SIG_PARENT_SCORE)));
+}
+
+static struct alert *find_pending(struct correlate *c, uint32_t id)
+{
+	for (unsigned i = 0; id && i < c->npending; i++)
+		if (c->pending[i].id == id)
+			return &c->pending[i];
+	return NULL;
+}
+
+static void drop_pending(struct correlate *c, struct alert *a)
+{
+	*a = c->pending[--c->npending];
+}
+
+static void emit(struct correlate *c, struct alert *a)
+{
+	c->st.alerts++;
+	if (confirmed(a->signals))
+		c->st.confirmed++;
+	else
+		c->st.suspicious++;
+	if (c->o.on_alert)
+		c->o.on_alert(c->o.ctx, a);
+}
+
+static void raise_confirmed(struct correlate *c, struct alert *a, struct proc *p)
+{
+	struct alert *held = find_pending(c, p->suspect);
+
+	if (held) {
+		a->signals |= held->signals & (SIG_SCORE | SIG_PARENT_SCORE) ? SIG_PARENT_SCORE : 0;
+		drop_pending(c, held);
+		c->st.absorbed++;
+	}
+	a->id = p->alert = ++c->next_id;
+	p->suspect = 0;
+	emit(c, a);
+}
+
+static void hold_suspicious(struct correlate *c, struct alert *a, struct proc *p)
+{
+	a->id = p->suspect = ++c->next_id;
+	if (c->npending == PENDING_MAX) {
+		c->st.pending_dropped++;
+		emit(c, a);
+		return;
+	}
+	c->pending[c->npending++] = *a;
+}
+
+static void on_exec(struct correlate *c, const struct sw_event *ev, const struct wire_exec *w)
+{
+	struct proc *p = proctab_upsert(c->procs, w->hdr.pid, w->hdr.ppid);
+	const struct sw_str *argv = sw_event_arg(ev, "argv");
+	struct alert *a = &c->scratch;
+	uint32_t sig;
+
+	c->st.execs++;
+	c->cur_pid = w->hdr.pid;
+	c->cur_hit = false;
+	engine_feed(c->e, ev);
+	c->cur_pid = 0;
+	if (!p)
+		return;
+	memset(a, 0, sizeof(*a));
+	p->ppid = w->hdr.ppid;
+	p->exec_ns = w->hdr.ktime;
+	memcpy(p->stdio, w->fds, sizeof(p->stdio));
+	memcpy(p->comm, w->hdr.comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+	copy_str(p->cmd, sizeof(p->cmd), argv ? argv->p : "", argv ? argv->len : 0);
+	copy_str(a->cmd, sizeof(a->cmd), argv ? argv->p : "", argv ? argv->len : 0);
+	copy_str(a->exe, sizeof(a->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
+	p->score = c->o.model ? (float)score_cmdline(c->o.model, a->cmd, strlen(a->cmd), NULL) : -1;
+	sig = judge_exec(c, a, p);
+	if (!(sig & (SIG_CONFIRMED | SIG_SCORE | SIG_HOLDS_SOCKET | SIG_PARENT_SCORE)))
+		return;
+	if (!confirmed(sig) && !(sig & SIG_SCORE))
+		return;                       /* supporting signals alone do not alert */
+	if (p->alert || (!confirmed(sig) && p->suspect)) {
+		c->st.merged++;
+		return;
+	}
+	a->signals = sig;
+	a->pid = w->hdr.pid;
+	a->ppid = w->hdr.ppid;
+	a->uid = w->hdr.uid;
+	a->exec_ns = w->hdr.ktime;
+	fill_from_proc(c, a, p);
+	if (sig & SIG_RULE) {
+		memcpy(a->rule, c->hit.rule, sizeof(a->rule));
+		a->nmatched = c->hit.nmatched;
+		memcpy(a->matched, c->hit.matched, sizeof(a->matched));
+	}
+	a->detect_ns = mono_ns();
+	if (confirmed(sig))
+		raise_confirmed(c, a, p);
+	else
+		hold_suspicious(c, a, p);
+}
+
+static void on_sock(struct correlate *c, const struct wire_sock_ev *w)
+{
+	struct proc *p = proctab_upsert(c->procs, w->hdr.pid, w->hdr.ppid);
+	struct alert *held;
+	bool accept = w->hdr.call != WIRE_C_CONNECT;
+	int32_t fd = accept ? w->ret : w->fd;
+
+	if (!p || fd < 0 || (!accept && w->ret < 0 && w->ret != -EINPROGRESS) ||
+	    !wire_fd_is_inet(&w->sock))
+		return;
+	proc_add_sock(p, fd, &w->sock);
+	held = find_pending(c, p->suspect);
+	if (held && !held->has_peer) {
+		held->peer = w->sock;
+		held->has_peer = true;
+	}
+}
+
+/* A dup onto 0, 1 or 2 changes what the process's stdio is. */
+static void on_dup(struct correlate *c, const struct wire_dup *w)
+{
+	struct proc *p = proctab_upsert(c->procs, w->hdr.pid, w->hdr.ppid);
+	const struct wire_fd *s;
+
+	if (!p || w->ret < 0 || w->ret > 2)
+		return;
+	s = proc_sock(p, w->oldfd);
+	if (s) {
+		p->stdio[w->ret] = *s;
+		return;
+	}
+	memset(&p->stdio[w->ret], 0, sizeof(p->stdio[0]));
+	p->stdio[w->ret].kind = w->sock ? WIRE_FD_SOCK : WIRE_FD_OTHER;
+}
+
+void correlate_event(struct correlate *c, const struct sw_event *ev, const struct wire_hdr *raw)
+{
+	switch (raw->type) {
+	case WIRE_EXEC:
+		on_exec(c, ev, (const struct wire_exec *)raw);
+		return;
+	case WIRE_SOCK:
+		on_sock(c, (const struct wire_sock_ev *)raw);
+		break;
+	case WIRE_DUP:
+		on_dup(c, (const struct wire_dup *)raw);
+		break;
+	case WIRE_FORK:
+		proctab_fork(c->procs, raw->pid, ((const struct wire_fork *)raw)->child);
+		break;
+	case WIRE_EXIT:
+		engine_feed(c->e, ev);
+		proctab_remove(c->procs, raw->pid);
+		return;
+	}
+	engine_feed(c->e, ev);
+}
+
+void correlate_tick(struct correlate *c, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < c->npending;) {
+		struct alert *a = &c->pending[i];
+
+		if (now_ns < a->detect_ns + c->o.hold_ns) {
+			i++;
+			continue;
+		}
+		c->scratch = *a;
+		drop_pending(c, a);
+		emit(c, &c->scratch);
+	}
+	engine_advance(c->e, now_ns);
+}
+
+void correlate_stats(const struct correlate *c, struct correlate_stats *st)
+{
+	*st = c->st;
+	proctab_stats(c->procs, &st->procs);
+	engine_stats(c->e, &st->engine);
+}
+
+void correlate_free(struct correlate *c)
+{
+	if (!c)
+		return;
+	while (c->npending) {
+		c->scratch = c->pending[0];
+		drop_pending(c, &c->pending[0]);
+		emit(c, &c->scratch);
+	}
+	engine_free(c->e);
+	proctab_free(c->procs);
+	free(c);
+}
