@@ -98,7 +98,7 @@ static int write_event(void *ctx, const struct sw_event *ev, const struct wire_h
 		n = sizeof(r->line) - 1;
 	r->line[n] = '\n';
 	if (fwrite(r->line, 1, n + 1, r->out) != n + 1)
-		return -EIO;
+		return errno ? -errno : -EIO;
 	return 0;
 }
 
@@ -120,8 +120,8 @@ static int capture(struct record *r, struct live *lv)
 	fprintf(stderr, "%s: ready\n", "shellwatch record");
 	while (!stop && err >= 0) {
 		err = live_poll(lv, 100);
-		if (fflush(r->out) || ferror(r->out))
-			err = -EIO;
+		if (err >= 0 && fflush(r->out))
+			err = errno ? -errno : -EIO;
 	}
 	if (err >= 0)
 		err = live_poll(lv, 0);  /* what arrived before the stop */
@@ -136,8 +136,7 @@ static int capture(struct record *r, struct live *lv)
 		(unsigned long long)(st.execs ? st.exec_lat_sum_ns / st.execs / 1000 : 0),
 		(unsigned long long)(st.exec_lat_max_ns / 1000));
 	if (err < 0) {
-		fprintf(stderr, "shellwatch record: %s: %s\n",
-			err == -EIO ? "cannot write the trace" : "cannot read events", strerror(-err));
+		fprintf(stderr, "shellwatch record: stopped: %s\n", strerror(-err));
 		return SW_EXIT_RUNTIME;
 	}
 	return SW_EXIT_OK;
