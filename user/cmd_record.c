@@ -67,8 +67,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pid wants a positive process id, not '%s'", arg);
 		break;
 	case 'r':
-		if (parse_u32(arg, &r->lo.ringbuf_mb))
-			argp_error(state, "--ringbuf wants a size in MiB, not '%s'", arg);
+		if (parse_u32(arg, &r->lo.ringbuf_mb) || r->lo.ringbuf_mb & (r->lo.ringbuf_mb - 1) ||
+		    r->lo.ringbuf_mb > 1024)
+			argp_error(state, "--ringbuf wants a power of 2 MiB up to 1024, not '%s'", arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
