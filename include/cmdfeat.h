@@ -26,5 +26,8 @@ uint32_t feat_hash_bigram(struct sw_str a, struct sw_str b);
 
 /* Fill f from the tokens of t, with buckets masked to `bits` bits (FEAT_BITS_MIN..FEAT_BITS_MAX). */
 void features_extract(const struct shtok *t, unsigned bits, struct features *f);
+/* The same for tokens [from, to) only. */
+void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, unsigned bits,
+			    struct features *f);
 
 #endif /* SW_CMDFEAT_H */

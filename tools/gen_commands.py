@@ -7,10 +7,12 @@ Reads the shared data at training time (never copied into the repo):
 and adds our own families: malicious (more reverse shells, recon, privilege escalation,
 download-and-run, persistence) and risky-looking benign admin/dev one-liners.
 
-Writes OUT/data.tsv: label<TAB>family<TAB>split<TAB>template-id<TAB>command, with
-  split = train | valid  chosen BY TEMPLATE (all instances of a template go to one side), and for the
-  real benign lines a seeded 80/20 split by line; valid malicious lines also get adversarial copies
-  (family adv-*: benign command prepended, decimal/hex IPs, renamed interpreter copies, extra flags).
+Writes OUT/data.tsv: label<TAB>family<TAB>fold<TAB>template-id<TAB>command, with
+  fold = 0..FOLDS-1 chosen BY TEMPLATE (all instances of a template in one fold; templates of each
+  family spread over the folds), and for the real benign lines by line. Training on the other folds
+  and scoring one fold measures unseen techniques; every template is held out once. A quarter of the
+  malicious lines also get adversarial copies (family adv-*, evaluation only: benign command
+  prepended, decimal/hex IPs, renamed interpreter copies, extra flags).
 Deterministic: everything comes from random.Random(SEED).
 Usage: gen_commands.py TEMPLATES BENIGN OUT_DIR [--per-template N]
 """
@@ -21,7 +23,7 @@ import random
 import re
 
 SEED = 20261122
-VALID_FRACTION = 0.25
+FOLDS = 4
 
 # Our own malicious families, one template a line, same placeholders as the shared templates.
 OWN_MALICIOUS = {
@@ -185,6 +187,22 @@ OWN_BENIGN = [
     "chmod +x ./install.sh && ./install.sh --prefix=/usr/local",
     "ssh {USER}@{HOST} 'bash -s' < {FILE}",
     "nc -l -p {PORT} -q 1 < {FILE}",
+    "cd {DIR}; git pull; make",
+    "mkdir -p build; cd build; cmake .. && make -j4",
+    "sleep 5; systemctl status {PKG} --no-pager",
+    "export PATH=$HOME/bin:$PATH; {NAME} --version",
+    "cd ~; ls -la; df -h",
+    "make clean; make 2>&1 | grep -i error",
+    "test -f {FILE} || touch {FILE}; chmod 600 {FILE}",
+    "for h in web1 web2 db1; do ssh $h uptime; done",
+    "id -u {USER} >/dev/null 2>&1 || useradd -m {USER}",
+    "cp {FILE} {FILE}.bak && sed -i 's/old/new/' {FILE}",
+    "kill -0 $(cat /var/run/{NAME}.pid) && echo running || echo stopped",
+    "git add -A; git commit -m wip; git push origin HEAD",
+    "python3 manage.py migrate && python3 manage.py runserver 0.0.0.0:{PORT}",
+    "date; uptime; free -m",
+    "source .venv/bin/activate; pytest -q 2>&1 | tail -n 20",
+    "while true; do curl -s -o /dev/null -w '%{http_code}' http://{HOST}/; sleep 10; done",
 ]
 
 SHELLS = ["/bin/sh", "/bin/bash", "sh", "bash", "/bin/dash", "zsh", "/usr/bin/bash", "/bin/zsh", "ash"]
@@ -327,12 +345,15 @@ def adversarial(rng, vals, line, benign):
     return out
 
 
-def split_templates(rng, items):
-    """Shuffle template ids and hold out VALID_FRACTION of them (at least one)."""
-    ids = list(range(len(items)))
-    rng.shuffle(ids)
-    k = max(1, round(len(ids) * VALID_FRACTION))
-    return set(ids[:k])
+def template_folds(name, n):
+    """Fold of each of n templates: a shuffle seeded by the family name alone (so folds do not move
+    when other generation code changes), then dealt round-robin."""
+    ids = list(range(n))
+    random.Random("%d-%s" % (SEED, name)).shuffle(ids)
+    fold = [0] * n
+    for rank, t in enumerate(ids):
+        fold[t] = rank % FOLDS
+    return fold
 
 
 def clean(line):
@@ -356,33 +377,36 @@ def main():
         benign = [clean(l.rstrip("\n")) for l in f if l.strip()]
 
     families = [("revshell", shared)] + list(OWN_MALICIOUS.items())
-    train_benign = []
     order = list(range(len(benign)))
-    rng.shuffle(order)
-    cut = int(len(order) * 0.8)
+    random.Random("%d-benign-real" % SEED).shuffle(order)
+    fold_of_line = {}
     for i, idx in enumerate(order):
-        split = "train" if i < cut else "valid"
-        rows.append((0, "benign-real", split, "real%d" % idx, benign[idx]))
-        if split == "train":
-            train_benign.append(benign[idx])
+        fold_of_line[idx] = i % FOLDS
+        rows.append((0, "benign-real", i % FOLDS, "real%d" % idx, benign[idx]))
 
-    held = split_templates(rng, OWN_BENIGN)
+    folds = template_folds("benign-own", len(OWN_BENIGN))
     for t, tpl in enumerate(OWN_BENIGN):
-        split = "valid" if t in held else "train"
         for _ in range(a.per_template // 2):
-            rows.append((0, "benign-own", split, "ob%d" % t, clean(vals.fill(tpl))))
+            rows.append((0, "benign-own", folds[t], "ob%d" % t, clean(vals.fill(tpl))))
 
     for fam, tpls in families:
-        held = split_templates(rng, tpls)
+        folds = template_folds(fam, len(tpls))
         for t, tpl in enumerate(tpls):
-            split = "valid" if t in held else "train"
+            # benign lines to prepend come from other folds than the one this template is in
+            pool = [benign[i] for i in order[:400] if fold_of_line[i] != folds[t]]
             for _ in range(a.per_template):
                 line = clean(vals.fill(tpl))
-                rows.append((1, fam, split, "%s%d" % (fam, t), line))
-                if split == "valid" and rng.random() < 0.25:
-                    for afam, v in adversarial(rng, vals, line, train_benign):
-                        rows.append((1, afam, "valid", "%s%d" % (fam, t), clean(v)))
+                rows.append((1, fam, folds[t], "%s%d" % (fam, t), line))
+                if rng.random() < 0.25:
+                    for afam, v in adversarial(rng, vals, line, pool):
+                        rows.append((1, afam, folds[t], "%s%d" % (fam, t), clean(v)))
 
+    seen, uniq = set(), []
+    for r in rows:  # identical lines carry no new information and would weigh a template more
+        if (r[0], r[4]) not in seen:
+            seen.add((r[0], r[4]))
+            uniq.append(r)
+    rows = uniq
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "data.tsv"), "w", encoding="utf-8") as f:
         for r in rows:

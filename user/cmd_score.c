@@ -100,7 +100,7 @@ static void score_one(struct score_ctx *c, const char *cmd, size_t len)
 
 	if (s < c->thr)
 		return;
-	fprintf(c->out, "%.4f\t", s);
+	fprintf(c->out, "%.6f\t", s);
 	put_escaped(c->out, cmd, len);
 	for (uint32_t i = 0; c->o->explain && i < ex.n; i++) {
 		fputs(i ? ", " : "\t", c->out);

@@ -60,7 +60,8 @@ static void add(struct features *f, struct dedup *d, uint32_t h, uint32_t mask, 
 	f->n++;
 }
 
-void features_extract(const struct shtok *t, unsigned bits, struct features *f)
+void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, unsigned bits,
+			    struct features *f)
 {
 	struct dedup d;
 	uint32_t size = 16, mask;
@@ -70,16 +71,23 @@ void features_extract(const struct shtok *t, unsigned bits, struct features *f)
 	if (bits > FEAT_BITS_MAX)
 		bits = FEAT_BITS_MAX;
 	mask = (1u << bits) - 1;
-	while (size < 4 * t->n && size < 2 * FEAT_MAX)
+	if (to > t->n)
+		to = t->n;
+	while (size < 4 * (to - from) && size < 2 * FEAT_MAX)
 		size <<= 1;
 	d.mask = size - 1;
 	memset(d.slot, 0, size * sizeof(d.slot[0]));
 	f->n = 0;
-	for (uint32_t i = 0; i < t->n; i++) {
+	for (uint32_t i = from; i < to; i++) {
 		struct sw_str cur = shtok_get(t, i);
 
 		add(f, &d, feat_hash_unigram(cur), mask, i, 0);
-		if (i)
+		if (i > from)
 			add(f, &d, feat_hash_bigram(shtok_get(t, i - 1), cur), mask, i, 1);
 	}
+}
+
+void features_extract(const struct shtok *t, unsigned bits, struct features *f)
+{
+	features_extract_range(t, 0, t->n, bits, f);
 }

@@ -54,14 +54,43 @@ static void explain(const struct model *m, const struct shtok *t, const struct f
 			 f->bigram[idx[k]]);
 }
 
+static bool is_list_op(struct sw_str s)
+{
+	return sw_str_eqc(s, ";") || sw_str_eqc(s, "&&") || sw_str_eqc(s, "||") || sw_str_eqc(s, "&");
+}
+
+/* The score is the highest of the whole line and of each of its list elements (split at ; && || &),
+ * so a benign command put in front does not water down an attack. */
 double score_cmdline(const struct model *m, const char *cmd, size_t len, struct score_explain *ex)
 {
 	struct shtok t;
 	struct features f;
+	double best, cur;
+	uint32_t from = 0, bfrom = 0, bto;
 
 	shtok_run(&t, cmd, len);
 	features_extract(&t, m->bits, &f);
-	if (ex)
+	best = model_margin(m, &f);
+	bto = t.n;
+	for (uint32_t i = 0; i <= t.n; i++) {
+		if (i < t.n && !is_list_op(shtok_get(&t, i)))
+			continue;
+		if (i == t.n && from == 0)
+			break;
+		if (i > from) {
+			features_extract_range(&t, from, i, m->bits, &f);
+			cur = model_margin(m, &f);
+			if (cur > best) {
+				best = cur;
+				bfrom = from;
+				bto = i;
+			}
+		}
+		from = i + 1;
+	}
+	if (ex) {
+		features_extract_range(&t, bfrom, bto, m->bits, &f);
 		explain(m, &t, &f, ex);
-	return model_prob(model_margin(m, &f));
+	}
+	return model_prob(best);
 }
