@@ -16,5 +16,5 @@ $(OUT)/probe_fixture.skel.h: $(PROBE_FIXTURE)
 $(OUT)/tests/test_probe.o: $(OUT)/probe_fixture.skel.h
 
 .PHONY: test-kernels
-test-kernels: all
-	$(Q)tests/kernels/matrix $(KERNELS)
+test-kernels: all $(OUT)/tests/test_probe
+	$(Q)SW_BUILD=$(abspath $(OUT)) tests/kernels/matrix $(KERNELS)
