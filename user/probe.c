@@ -45,6 +45,7 @@ struct probe_ctx {
 	struct btf *btf;      /* vmlinux BTF or NULL */
 	FILE *warn;
 	int can_load;         /* kernel probes work here (else their answers mean nothing) */
+	int guarded;          /* the object checks helpers itself (CO-RE on enum bpf_func_id) */
 	signed char type_ok[SW_MAX_PROG_TYPE]; /* 0 unknown yet, 1 yes, -1 no */
 	struct {
 		int type, id, ok;
@@ -60,7 +61,7 @@ static const char *helper_name(int id, char *buf, size_t len)
 {
 	if (id > 0 && id < __BPF_FUNC_MAX_ID && helper_names[id])
 		return helper_names[id];
-	snprintf(buf, len, "helper #%d", id);
+	snprintf(buf, len, "#%d", id);
 	return buf;
 }
 
@@ -205,7 +206,7 @@ static int attach_point_ok(struct probe_ctx *ctx, const struct sw_attach *at, ch
 	switch (at->kind) {
 	case SW_ATTACH_TP:
 		if (!ctx->tracefs) {
-			snprintf(why, len, "tracefs is not mounted (mount -t tracefs nodev %s)",
+			snprintf(why, len, "no readable tracefs (mount -t tracefs nodev %s, as root)",
 				 SW_TRACEFS_MAIN);
 			return 0;
 		}
@@ -297,6 +298,26 @@ static int missing_helper(struct probe_ctx *ctx, const struct bpf_program *prog)
 	return 0;
 }
 
+/* Does the object test helper existence itself (bpf_core_enum_value_exists on enum bpf_func_id,
+ * or a ___flavour of it)? Then a call to a missing helper may be dead code the verifier drops, and
+ * the instructions alone cannot tell: helper checks are left to the verifier. */
+static int object_guards_helpers(const struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	__u32 i, n = btf ? btf__type_cnt(btf) : 0;
+	const char *name;
+
+	for (i = 1; i < n; i++) {
+		if (!btf_is_any_enum(btf__type_by_id(btf, i)))
+			continue;
+		name = btf__name_by_offset(btf, btf__type_by_id(btf, i)->name_off);
+		if (name && !strncmp(name, "bpf_func_id", 11) &&
+		    (!name[11] || !strncmp(name + 11, "___", 3)))
+			return 1;
+	}
+	return 0;
+}
+
 static void warn_off(struct probe_ctx *ctx, const struct bpf_program *prog, const char *loss,
 		     const char *why)
 {
@@ -328,7 +349,7 @@ static int check_program(struct probe_ctx *ctx, struct bpf_program *prog)
 			 libbpf_bpf_prog_type_str(bpf_program__type(prog)));
 		goto off;
 	}
-	id = ctx->can_load ? missing_helper(ctx, prog) : 0;
+	id = ctx->can_load && !ctx->guarded ? missing_helper(ctx, prog) : 0;
 	if (!id)
 		return 1;
 	snprintf(why, sizeof(why), "this kernel lacks the BPF helper %s",
@@ -351,6 +372,7 @@ int sw_probe_disable_missing_opts(struct bpf_object *obj, FILE *warn,
 	/* libbpf's probes answer "no" when loading fails for any reason, e.g. no privileges: they are
 	 * trusted only when the oldest program type loads. */
 	ctx.can_load = caps_ok() && libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SOCKET_FILTER, NULL) == 1;
+	ctx.guarded = object_guards_helpers(obj);
 	ctx.tracefs = find_tracefs(opts ? opts->tracefs : NULL);
 	if (opts && opts->btf_path)
 		ctx.btf = btf__parse(opts->btf_path, NULL);

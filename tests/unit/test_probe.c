@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "probe.h"
 #include "probe_fixture.skel.h"
+#include "probe_guarded.skel.h"
 #include "tap.h"
 
 static char tmpdir[256];
@@ -200,8 +201,8 @@ static void test_nothing_left(void)
 	n = probe_fixture(&skel, &opts, &warn);
 	CHECKF(n == 0, "%d programs left on, want 0", n);
 	CHECKF(count_lines(warn) == 7, "warnings:\n%s", warn);
-	CHECK(warn && strstr(warn, "tp_present (tp/syscalls/sys_enter_connect) disabled: tracefs is "
-				   "not mounted (mount -t tracefs nodev /sys/kernel/tracing); outgoing"));
+	CHECK(warn && strstr(warn, "tp_present (tp/syscalls/sys_enter_connect) disabled: no readable "
+				   "tracefs (mount -t tracefs nodev /sys/kernel/tracing, as root); outgoing"));
 	CHECK(warn && strstr(warn, "btf_present (tp_btf/sched_process_exec) disabled: no kernel BTF"));
 	free(warn);
 	probe_fixture__destroy(skel);
@@ -224,13 +225,47 @@ static void test_live_load(void)
 	CHECKF(n == 3, "%d programs left on, want 3; warnings:\n%s", n, warn);
 	CHECKF(count_lines(warn) == 4, "warnings:\n%s", warn);
 	CHECK(warn && strstr(warn, "helper_missing (tp/syscalls/sys_enter_dup2) disabled: this kernel "
-				   "lacks the BPF helper helper #9999"));
+				   "lacks the BPF helper #9999"));
 	err = skel ? probe_fixture__load(skel) : -1;
 	CHECKF(err == 0, "load after probing failed: %d", err);
 	err = err ? err : probe_fixture__attach(skel);
 	CHECKF(err == 0, "attach after probing failed: %d", err);
 	free(warn);
 	probe_fixture__destroy(skel);
+}
+
+/* A call to a missing helper behind a CO-RE check is dead code on this kernel: the program stays on
+ * (no warning) and loads. */
+static void test_guarded_helper(void)
+{
+	static const char *const events[] = { "syscalls/sys_enter_connect", NULL };
+	struct sw_probe_opts opts = { 0 };
+	struct probe_guarded *skel = probe_guarded__open();
+	char tfs[300], *warn = NULL;
+	size_t len;
+	FILE *f = open_memstream(&warn, &len);
+	int n, err;
+
+	if (!skel || !f) {
+		CHECK(!"open");
+		goto out;
+	}
+	snprintf(tfs, sizeof(tfs), "%s/tracefs-guarded", tmpdir);
+	make_tracefs(tfs, events);
+	opts.tracefs = tfs;
+	n = sw_probe_disable_missing_opts(skel->obj, f, &opts);
+	fflush(f);
+	CHECKF(n == 1, "%d programs left on, want 1; warnings:\n%s", n, warn);
+	CHECKF(len == 0, "warnings:\n%s", warn);
+	if (geteuid() == 0) {
+		err = probe_guarded__load(skel);
+		CHECKF(err == 0, "load failed: %d", err);
+	}
+out:
+	if (f)
+		fclose(f);
+	free(warn);
+	probe_guarded__destroy(skel);
 }
 
 /* A process without capabilities is refused with a reason that says what to do. */
@@ -278,6 +313,7 @@ int main(void)
 	RUN(test_fake_kernel);
 	RUN(test_nothing_left);
 	RUN(test_live_load);
+	RUN(test_guarded_helper);
 	RUN(test_basics_unprivileged);
 	return tap_done();
 }
