@@ -61,7 +61,7 @@ static inline bool sw_str_eqc(struct sw_str a, const char *c)
 	uint32_t i = 0;
 
 	for (; i < a.len; i++)
-		if (c[i] != a.p[i])
+		if (c[i] == '\0' || c[i] != a.p[i])
 			return false;
 	return c[i] == '\0';
 }
