@@ -124,7 +124,8 @@ void incr_feed(struct engine *e, struct stream *s, const struct ev_rec *r)
 			e->pscratch[n++] = s->parts[i];
 	}
 	/* the survivors, then extend copies: extend() adds to s->parts */
-	memcpy(s->parts, e->pscratch, n * sizeof(*s->parts));
+	if (n)
+		memcpy(s->parts, e->pscratch, n * sizeof(*s->parts));
 	s->nparts = n;
 	for (uint32_t i = 0; i < n; i++)
 		extend(e, s, &e->pscratch[i], r);

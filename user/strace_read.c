@@ -414,11 +414,13 @@ static int map_call(struct strace_reader *r, struct sw_event *ev, struct span ar
 		return n < 2 || add_arg_span(ev, "fd", a[0]) || add_sockaddr(r, ev, a[1]) ? -1 : 1;
 	}
 	if (span_eq(c, "dup") || span_eq(c, "dup2") || span_eq(c, "dup3")) {
-		if (n < (int)c.len - 2 || add_arg_span(ev, "fd", a[0]))
+		int want = c.len == 3 ? 1 : c.p[3] == '2' ? 2 : 3;
+
+		if (n < want || add_arg_span(ev, "fd", a[0]))
 			return -1;
-		if (c.len > 3 && add_arg_span(ev, "newfd", a[1]))
+		if (want > 1 && add_arg_span(ev, "newfd", a[1]))
 			return -1;
-		return c.len == 4 && c.p[3] == '3' && add_arg_span(ev, "flags", a[2]) ? -1 : 1;
+		return want > 2 && add_arg_span(ev, "flags", a[2]) ? -1 : 1;
 	}
 	if (span_eq(c, "fcntl") || span_eq(c, "fcntl64")) {
 		if (n < 3 || !is_fd_dup_cmd(a[1]))

@@ -131,7 +131,8 @@ static void test_bad_lines(void)
 	static const char *bad[] = {
 		"5 dup2(3, 0", "5 dup2 3, 0) = 0", "5 dup2(3, 0)", "5 dup2(3, 0) =", "[pid x] dup(3) = 4",
 		"5 25:00:00 dup(3) = 4", "5 <... dup resumed>) = 4", "5 <... dup) = 4",
-		"5 connect(3) = 0", "5 write(1, \"abc, 3) = 3", "5 1.x dup(1) = 2",
+		"5 connect(3) = 0", "5 write(1, \"abc, 3) = 3", "5 1.x dup(1) = 2", "5 dup3(3, 0) = 0",
+		"5 dup2(3) = 3", "5 dup() = 3",
 	};
 	struct sw_event ev;
 
