@@ -58,6 +58,9 @@ free_port() {
 # listening PORT: true once something listens on 127.0.0.1:PORT.
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
+# pid_gone PID: true once PID has exited.
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # Kill every background job of the test at exit.
 sw_cleanup() { jobs -p | xargs -r kill 2>/dev/null; wait 2>/dev/null; rm -rf "$SW_TMP"; }
 trap sw_cleanup EXIT

