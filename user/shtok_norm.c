@@ -258,7 +258,7 @@ static void norm_devnet(struct shtok *t, const char *s, size_t n)
  * last, with random or numeric components replaced by a class. */
 static void norm_path(struct shtok *t, const char *s, size_t n)
 {
-	size_t st[64], ln[64], k = 0, len = 0;
+	size_t st[64], ln[64], k = 0, len = 0, keep;
 	char out[SHTOK_TOK_MAX];
 
 	if (n > 9 && (!strncmp(s, "/dev/tcp/", 9) || !strncmp(s, "/dev/udp/", 9))) {
@@ -272,9 +272,10 @@ static void norm_path(struct shtok *t, const char *s, size_t n)
 			b = i + 1;
 		}
 	}
+	keep = ln[0] == 0 ? 3 : 2; /* "/a/b" or "a/b" */
 	for (size_t c = 0; c < k; c++) {
-		if (k > 4 && c >= 2 && c < k - 1) {
-			if (c == 2)
+		if (k > keep + 2 && c >= keep && c < k - 1) {
+			if (c == keep)
 				len = put_comp(out, len, sizeof(out), ".../", 4);
 			continue;
 		}
