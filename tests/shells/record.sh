@@ -5,7 +5,7 @@
 #   sw_record_skip NAME WHY      skip (or, in CI, fail) the live checks NAME, and exit
 #   sw_record_start FILE         start `record -o FILE` in the background; waits (bounded) until it
 #                                captures: an exec of a marker command shows up in FILE
-#   sw_record_stop               SIGINT, wait (bounded) for it to exit; its stderr (the counts of
+#   sw_record_stop               SIGTERM, wait (bounded) for it to exit; its stderr (the counts of
 #                                events seen, filtered and dropped) is in $SW_REC_ERR
 # SW_REC_PID is the recorder's pid while it runs.
 source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
@@ -54,9 +54,9 @@ sw_record_start() {
 
 sw_record_stop() {
 	[ -n "${SW_REC_PID:-}" ] || return 0
-	kill -INT "$SW_REC_PID" 2>/dev/null
+	kill -TERM "$SW_REC_PID" 2>/dev/null
 	if ! wait_until 10 sw_gone "$SW_REC_PID"; then
-		echo "# shellwatch record ignored SIGINT for 10 s; killed" >&2
+		echo "# shellwatch record ignored SIGTERM for 10 s; killed" >&2
 		kill -KILL "$SW_REC_PID" 2>/dev/null
 	fi
 	wait "$SW_REC_PID" 2>/dev/null
