@@ -30,4 +30,14 @@ void features_extract(const struct shtok *t, unsigned bits, struct features *f);
 void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, unsigned bits,
 			    struct features *f);
 
+/* Hash once, select many times (scoring several ranges of one line): uni[i] is the unigram hash
+ * of token i, bi[i] the bigram hash of tokens i-1, i (i >= 1). */
+struct feat_hashes {
+	uint32_t n;
+	uint32_t uni[SHTOK_MAX_TOKENS], bi[SHTOK_MAX_TOKENS];
+};
+void features_hash(const struct shtok *t, struct feat_hashes *h);
+void features_select(const struct feat_hashes *h, uint32_t from, uint32_t to, unsigned bits,
+		     struct features *f);
+
 #endif /* SW_CMDFEAT_H */

@@ -60,8 +60,20 @@ static void add(struct features *f, struct dedup *d, uint32_t h, uint32_t mask, 
 	f->n++;
 }
 
-void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, unsigned bits,
-			    struct features *f)
+void features_hash(const struct shtok *t, struct feat_hashes *h)
+{
+	h->n = t->n;
+	for (uint32_t i = 0; i < t->n; i++) {
+		struct sw_str cur = shtok_get(t, i);
+
+		h->uni[i] = fnv_add(FNV_BASIS, cur.p, cur.len);
+		/* FNV is a running state: the bigram continues from the previous unigram */
+		h->bi[i] = i ? fnv_add(fnv_add(h->uni[i - 1], "\x1f", 1), cur.p, cur.len) : 0;
+	}
+}
+
+void features_select(const struct feat_hashes *h, uint32_t from, uint32_t to, unsigned bits,
+		     struct features *f)
 {
 	struct dedup d;
 	uint32_t size = 16, mask;
@@ -71,20 +83,27 @@ void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, u
 	if (bits > FEAT_BITS_MAX)
 		bits = FEAT_BITS_MAX;
 	mask = (1u << bits) - 1;
-	if (to > t->n)
-		to = t->n;
+	if (to > h->n)
+		to = h->n;
 	while (size < 4 * (to - from) && size < 2 * FEAT_MAX)
 		size <<= 1;
 	d.mask = size - 1;
 	memset(d.slot, 0, size * sizeof(d.slot[0]));
 	f->n = 0;
 	for (uint32_t i = from; i < to; i++) {
-		struct sw_str cur = shtok_get(t, i);
-
-		add(f, &d, feat_hash_unigram(cur), mask, i, 0);
+		add(f, &d, h->uni[i], mask, i, 0);
 		if (i > from)
-			add(f, &d, feat_hash_bigram(shtok_get(t, i - 1), cur), mask, i, 1);
+			add(f, &d, h->bi[i], mask, i, 1);
 	}
+}
+
+void features_extract_range(const struct shtok *t, uint32_t from, uint32_t to, unsigned bits,
+			    struct features *f)
+{
+	struct feat_hashes h;
+
+	features_hash(t, &h);
+	features_select(&h, from, to, bits, f);
 }
 
 void features_extract(const struct shtok *t, unsigned bits, struct features *f)

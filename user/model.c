@@ -137,7 +137,7 @@ int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 	fclose(f);
 	if (rc)
 		snprintf(err, errlen, "%s: read error", path);
-	else if ((rc = model_parse(m, text, len, err, errlen)) && strlen(err) + strlen(path) + 3 < errlen) {
+	else if ((rc = model_parse(m, text, len, err, errlen))) {
 		char tmp[256];
 
 		snprintf(tmp, sizeof(tmp), "%s", err);

@@ -64,21 +64,23 @@ static bool is_list_op(struct sw_str s)
 double score_cmdline(const struct model *m, const char *cmd, size_t len, struct score_explain *ex)
 {
 	struct shtok t;
+	struct feat_hashes h;
 	struct features f;
 	double best, cur;
 	uint32_t from = 0, bfrom = 0, bto;
 
 	shtok_run(&t, cmd, len);
-	features_extract(&t, m->bits, &f);
+	features_hash(&t, &h);
+	features_select(&h, 0, t.n, m->bits, &f);
 	best = model_margin(m, &f);
 	bto = t.n;
 	for (uint32_t i = 0; i <= t.n; i++) {
 		if (i < t.n && !is_list_op(shtok_get(&t, i)))
 			continue;
 		if (i == t.n && from == 0)
-			break;
+			break; /* no list operator: the whole line is the only element */
 		if (i > from) {
-			features_extract_range(&t, from, i, m->bits, &f);
+			features_select(&h, from, i, m->bits, &f);
 			cur = model_margin(m, &f);
 			if (cur > best) {
 				best = cur;
@@ -89,7 +91,7 @@ double score_cmdline(const struct model *m, const char *cmd, size_t len, struct 
 		from = i + 1;
 	}
 	if (ex) {
-		features_extract_range(&t, bfrom, bto, m->bits, &f);
+		features_select(&h, bfrom, bto, m->bits, &f);
 		explain(m, &t, &f, ex);
 	}
 	return model_prob(best);

@@ -79,12 +79,12 @@ static void substitution(struct shtok *t, const char *s, size_t n, int depth, st
 /* Variable names that mean the same everywhere keep their name; others become $V. */
 static void put_var(struct word *w, const char *name, size_t n)
 {
-	static const char keep[] = "HOME\0PATH\0USER\0SHELL\0IFS\0PWD\0RANDOM\0HOSTNAME\0TMPDIR\0"
-				   "UID\0EUID\0LD_PRELOAD\0LD_LIBRARY_PATH\0BASH\0PS1\0HISTFILE\0";
-	bool k = n == 1 && !((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z') && name[0] != '_';
+	static const struct shtok_word keep[] = { W("HOME"), W("PATH"), W("USER"), W("SHELL"),
+		W("IFS"), W("PWD"), W("RANDOM"), W("HOSTNAME"), W("TMPDIR"), W("UID"), W("EUID"),
+		W("LD_PRELOAD"), W("LD_LIBRARY_PATH"), W("BASH"), W("PS1"), W("HISTFILE") };
+	bool k = (n == 1 && !((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z') && name[0] != '_') ||
+		 IN_SET(name, n, keep, false);
 
-	for (const char *p = keep; !k && *p; p += strlen(p) + 1)
-		k = strlen(p) == n && !memcmp(p, name, n);
 	wput(w, '$');
 	if (!k) {
 		wput(w, 'V');
@@ -291,8 +291,10 @@ static size_t lex_operator(struct shtok *t, struct lexst *st, const char *s, siz
 {
 	static const char *const ops[] = { "||", "|&", "&&", ";;", "|", "&", ";", "(", ")", "\n" };
 
+	if (s[0] != '|' && s[0] != '&' && s[0] != ';' && s[0] != '(' && s[0] != ')' && s[0] != '\n')
+		return 0;
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		size_t k = strlen(ops[i]);
+		size_t k = ops[i][1] ? 2 : 1;
 
 		if (k > n || memcmp(s, ops[i], k))
 			continue;
@@ -325,6 +327,8 @@ static size_t lex_redirect(struct shtok *t, struct lexst *st, const char *s, siz
 
 	while (d < n && d < 4 && s[d] >= '0' && s[d] <= '9')
 		d++;
+	if (d >= n || (s[d] != '<' && s[d] != '>' && s[d] != '&'))
+		return 0;
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		k = strlen(ops[i]);
 		if (d + k <= n && !memcmp(s + d, ops[i], k))
@@ -357,20 +361,20 @@ static size_t lex_redirect(struct shtok *t, struct lexst *st, const char *s, siz
 
 static bool is_prefix_cmd(const char *w, size_t n)
 {
-	static const char list[] = "sudo\0doas\0nohup\0env\0exec\0timeout\0nice\0ionice\0setsid\0"
-				   "command\0builtin\0busybox\0stdbuf\0time\0!\0{\0then\0do\0else\0"
-				   "elif\0if\0while\0until\0xargs\0watch\0chroot\0strace\0unbuffer\0";
+	static const struct shtok_word prefix[] = { W("sudo"), W("doas"), W("nohup"), W("env"),
+		W("exec"), W("timeout"), W("nice"), W("ionice"), W("setsid"), W("command"),
+		W("builtin"), W("busybox"), W("stdbuf"), W("time"), W("!"), W("{"), W("then"),
+		W("do"), W("else"), W("elif"), W("if"), W("while"), W("until"), W("xargs"),
+		W("watch"), W("chroot"), W("strace"), W("unbuffer") };
 
-	for (const char *p = list; *p; p += strlen(p) + 1)
-		if (strlen(p) == n && !memcmp(p, w, n))
-			return true;
-	return false;
+	return IN_SET(w, n, prefix, false);
 }
 
-static bool strpbrk_n(const char *s, size_t n, const char *set)
+/* Does the word have a separator that makes it a list rather than a command (exec:sh,pty)? */
+static bool has_list_sep(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strchr(set, s[i]) && s[i])
+		if (s[i] == ':' || s[i] == ',' || s[i] == '@')
 			return true;
 	return false;
 }
@@ -413,7 +417,7 @@ static void command_word(struct shtok *t, struct lexst *st, const struct word *w
 	bool arg = w->s[0] == '-' || (w->s[0] >= '0' && w->s[0] <= '9');
 	const char *base = w->s;
 
-	if (is_assignment(w->s, w->n) || (st->prefix && arg) || strpbrk_n(w->s, w->n, ":,@")) {
+	if (is_assignment(w->s, w->n) || (st->prefix && arg) || has_list_sep(w->s, w->n)) {
 		shtok_norm_word(t, w->s, w->n);
 		return;
 	}

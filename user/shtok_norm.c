@@ -35,7 +35,10 @@ static void emit_addr(struct shtok *t, const char *cls)
 
 static bool is_dig(unsigned char c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static bool is_hex(unsigned char c) { return is_dig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+static bool is_hex(unsigned char c)
+{
+	return is_dig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -45,12 +48,14 @@ static bool all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-/* Label-wise equality with a NUL-terminated word list ("a\0b\0\0"). */
-static bool in_list(const char *s, size_t n, const char *list)
+bool shtok_in_set(const char *s, size_t n, const struct shtok_word *set, size_t count, bool nocase)
 {
-	for (const char *p = list; *p; p += strlen(p) + 1)
-		if (strlen(p) == n && !strncasecmp(p, s, n))
+	for (size_t i = 0; i < count; i++) {
+		if (set[i].n != n)
+			continue;
+		if (nocase ? !strncasecmp(set[i].s, s, n) : !memcmp(set[i].s, s, n))
 			return true;
+	}
 	return false;
 }
 
@@ -89,13 +94,18 @@ static bool is_ipv6(const char *s, size_t n)
 	return colons >= 2 && n >= 2 && (hex > 0 || n == 2);
 }
 
-static const char tlds[] = "com\0net\0org\0io\0ru\0cn\0info\0biz\0xyz\0top\0me\0co\0uk\0de\0fr\0"
-			   "nl\0eu\0local\0lan\0internal\0onion\0tk\0cc\0su\0in\0us\0dev\0app\0"
-			   "cloud\0site\0online\0pw\0edu\0gov\0arpa\0localdomain\0";
-static const char file_exts[] = "sh\0py\0pl\0rb\0php\0js\0txt\0log\0conf\0cfg\0gz\0tgz\0bz2\0xz\0"
-				"zip\0tar\0c\0h\0o\0so\0deb\0rpm\0json\0xml\0html\0htm\0md\0csv\0pem\0"
-				"key\0crt\0pub\0bak\0tmp\0old\0yml\0yaml\0ini\0d\0service\0timer\0"
-				"list\0out\0err\0pid\0lock\0sock\0jpg\0png\0pdf\0mp3\0iso\0img\0bin\0";
+static const struct shtok_word tlds[] = { W("com"), W("net"), W("org"), W("io"), W("ru"), W("cn"),
+	W("info"), W("biz"), W("xyz"), W("top"), W("me"), W("co"), W("uk"), W("de"), W("fr"),
+	W("nl"), W("eu"), W("local"), W("lan"), W("internal"), W("onion"), W("tk"), W("cc"),
+	W("su"), W("in"), W("us"), W("dev"), W("app"), W("cloud"), W("site"), W("online"),
+	W("pw"), W("edu"), W("gov"), W("arpa"), W("localdomain") };
+static const struct shtok_word file_exts[] = { W("sh"), W("py"), W("pl"), W("rb"), W("php"),
+	W("js"), W("txt"), W("log"), W("conf"), W("cfg"), W("gz"), W("tgz"), W("bz2"), W("xz"),
+	W("zip"), W("tar"), W("c"), W("h"), W("o"), W("so"), W("deb"), W("rpm"), W("json"),
+	W("xml"), W("html"), W("htm"), W("md"), W("csv"), W("pem"), W("key"), W("crt"), W("pub"),
+	W("bak"), W("tmp"), W("old"), W("yml"), W("yaml"), W("ini"), W("d"), W("service"),
+	W("timer"), W("list"), W("out"), W("err"), W("pid"), W("lock"), W("sock"), W("jpg"),
+	W("png"), W("pdf"), W("mp3"), W("iso"), W("img"), W("bin") };
 
 /* Dotted name whose last label is a known TLD, or three or more labels not ending in a file
  * extension. */
@@ -120,9 +130,9 @@ static bool is_host(const char *s, size_t n)
 	for (size_t i = last; i < n; i++)
 		if (!is_alpha(s[i]))
 			return false;
-	if (in_list(s + last, n - last, tlds))
+	if (IN_SET(s + last, n - last, tlds, true))
 		return true;
-	return labels >= 3 && !in_list(s + last, n - last, file_exts);
+	return labels >= 3 && !IN_SET(s + last, n - last, file_exts, true);
 }
 
 /* Class of a random-looking name (or NULL): long mixes of letters and digits or of cases. */
@@ -415,29 +425,42 @@ static size_t strip_version(const char *s, size_t n)
 
 enum shtok_interp shtok_interp_of(const char *w, size_t n)
 {
-	static const struct {
-		const char *names;
-		enum shtok_interp kind;
-	} tab[] = {
-		{ "sh\0bash\0dash\0zsh\0ksh\0ash\0mksh\0tcsh\0csh\0fish\0rbash\0su\0runuser\0",
-		  SHTOK_SHELL },
-		{ "python\0pypy\0", SHTOK_PYTHON },     { "perl\0", SHTOK_PERL },
-		{ "ruby\0", SHTOK_RUBY },               { "php\0php-cli\0", SHTOK_PHP },
-		{ "node\0nodejs\0", SHTOK_NODE },       { "lua\0luajit\0", SHTOK_LUA },
-		{ "awk\0gawk\0mawk\0nawk\0", SHTOK_AWK },
-	};
+	static const struct shtok_word shells[] = { W("sh"), W("bash"), W("dash"), W("zsh"),
+		W("ksh"), W("ash"), W("mksh"), W("tcsh"), W("csh"), W("fish"), W("rbash"), W("su"),
+		W("runuser") };
+	static const struct shtok_word python[] = { W("python"), W("pypy") };
+	static const struct shtok_word perl[] = { W("perl") }, ruby[] = { W("ruby") };
+	static const struct shtok_word php[] = { W("php"), W("php-cli") };
+	static const struct shtok_word node[] = { W("node"), W("nodejs") };
+	static const struct shtok_word lua[] = { W("lua"), W("luajit") };
+	static const struct shtok_word awk[] = { W("awk"), W("gawk"), W("mawk"), W("nawk") };
 
 	n = strip_version(w, n);
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (in_list(w, n, tab[i].names))
-			return tab[i].kind;
+	if (n < 2 || n > 7)
+		return SHTOK_OTHER;
+	if (IN_SET(w, n, shells, false))
+		return SHTOK_SHELL;
+	if (IN_SET(w, n, python, false))
+		return SHTOK_PYTHON;
+	if (IN_SET(w, n, perl, false))
+		return SHTOK_PERL;
+	if (IN_SET(w, n, ruby, false))
+		return SHTOK_RUBY;
+	if (IN_SET(w, n, php, false))
+		return SHTOK_PHP;
+	if (IN_SET(w, n, node, false))
+		return SHTOK_NODE;
+	if (IN_SET(w, n, lua, false))
+		return SHTOK_LUA;
+	if (IN_SET(w, n, awk, false))
+		return SHTOK_AWK;
 	return SHTOK_OTHER;
 }
 
 void shtok_norm_command(struct shtok *t, const char *w, size_t n)
 {
-	static const char std_dirs[] = "/bin/\0/usr/bin/\0/sbin/\0/usr/sbin/\0/usr/local/bin/\0"
-				       "/usr/local/sbin/\0";
+	static const struct shtok_word std_dirs[] = { W("/bin/"), W("/usr/bin/"), W("/sbin/"),
+		W("/usr/sbin/"), W("/usr/local/bin/"), W("/usr/local/sbin/") };
 	const char *base = w, *rc;
 	size_t bn;
 
@@ -445,7 +468,7 @@ void shtok_norm_command(struct shtok *t, const char *w, size_t n)
 		if (w[i] == '/')
 			base = w + i + 1;
 	bn = n - (size_t)(base - w);
-	if (base > w && !in_list(w, (size_t)(base - w), std_dirs))
+	if (base > w && !IN_SET(w, (size_t)(base - w), std_dirs, false))
 		norm_path(t, w, (size_t)(base - w));
 	if (!bn)
 		return;
