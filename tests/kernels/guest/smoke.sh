@@ -3,7 +3,8 @@
 # listener on the guest's loopback: the trace must show the connect, the listener's accept, the dup2
 # onto stdin and the shell's exec with the socket on stdin. Then the degraded paths on this real
 # kernel: a tracefs without one tracepoint (one warning, the rest still works) and no BTF (one error
-# line, exit 1). Last, the probing unit tests. Every wait is bounded (wait_until from tests/lib.sh).
+# line, exit 1). Then `shellwatch run` must alert once on the same reverse shell. Last, the probing
+# unit tests. Every wait is bounded (wait_until from tests/lib.sh).
 export SW_ROOT=/ SW_BUILD=/sw SW_BIN=/sw/shellwatch SW_TMP=/tmp/sw
 mkdir -p "$SW_TMP"
 . /lib.sh
@@ -108,6 +109,30 @@ disabled: this kernel has no tracepoint syscalls/sys_exit_dup2; dup2 redirection
 	show_trace
 }
 
+# `shellwatch run`: one JSON alert for the reverse shell, with the listener as peer.
+smoke_detect() {
+	local pid alerts=$SW_TMP/alerts
+	: >"$alerts"
+	"$SW_BIN" run --json -o "$alerts" 2>"$SW_TMP/run.err" &
+	pid=$!
+	run_ready() { grep -q 'ready' "$SW_TMP/run.err" || exited "$pid"; }
+	alerted() { grep -qF "\"destination.port\":$port," "$alerts"; }
+	if ! wait_until 60 run_ready || exited "$pid"; then
+		tap_fail "detect: run started" "$(cat "$SW_TMP/run.err")"
+		return
+	fi
+	tap_ok "detect: run started"
+	reverse_shell detect
+	expect "detect: an alert for the reverse shell" wait_until 20 alerted
+	kill -TERM "$pid"
+	wait_until 20 exited "$pid" || kill -9 "$pid"
+	expect "detect: run exited cleanly" wait "$pid"
+	expect "detect: exactly one alert for it" test "$(grep -cF "\"destination.port\":$port," "$alerts")" = 1
+	expect "detect: the alert names the listener as peer" grep -qF '"destination.ip":"127.0.0.1"' "$alerts"
+	[ "$fails" = 0 ] || { sed 's/^/# run: /' "$SW_TMP/run.err"; sed 's/^/# alert: /' "$alerts"; }
+	fails=0
+}
+
 # No kernel BTF: shellwatch refuses with one line and exit code 1.
 smoke_no_btf() {
 	local rc
@@ -128,5 +153,10 @@ if [ -x "$SW_BIN" ] && "$SW_BIN" record --help >/dev/null 2>&1; then
 	smoke_no_btf
 else
 	tap_fail "shellwatch record is available in the guest"
+fi
+if "$SW_BIN" run --help >/dev/null 2>&1; then
+	smoke_detect
+else
+	echo "# shellwatch run not available: detection not checked"
 fi
 run_tap probe /sw/test_probe
