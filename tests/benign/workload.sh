@@ -6,7 +6,7 @@
 # traffic on 127.0.0.1); sourcing this file defines them without running anything.
 # Run as a test: each workload must succeed; live, under `shellwatch record`, no exec of each
 # workload's process tree may have an inet socket on stdio (the fact the detector keys on).
-# Once `shellwatch run` lands, expect_no_detection (below) is the check.
+# The same workloads under `shellwatch run`: tests/benign/quiet.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh" # SW_PY, sw_gone, sw_tree
 source "$SW_ROOT/tests/shells/record.sh"
@@ -71,39 +71,59 @@ wl_script_session() {
 		grep -aq sw-script-done script.log
 }
 
-# _wl_server: a local line server (uppercases what it gets) for the client workloads; port in
-# ./port. Serves until it has answered N connections, bounded in time.
+# _wl_server N: a local line server (uppercases what it gets) for the client workloads, a program
+# in a file like real software; port in ./port. Answers N connections, bounded in time.
 _wl_server() {
-	"$SW_PY" -c 'import socketserver,sys,os
-class H(socketserver.StreamRequestHandler):
+	cat >server.py <<'X'
+import os, socketserver, sys
+class Upper(socketserver.StreamRequestHandler):
 	def handle(self):
 		for line in self.rfile:
 			self.wfile.write(line.upper())
-socketserver.TCPServer.allow_reuse_address=True
-s=socketserver.TCPServer(("127.0.0.1",0),H);s.timeout=10
-open("port.tmp","w").write(str(s.server_address[1]));os.rename("port.tmp","port")
-for _ in range(int(sys.argv[1])): s.handle_request()' "$1" &
+socketserver.TCPServer.allow_reuse_address = True
+srv = socketserver.TCPServer(("127.0.0.1", 0), Upper)
+srv.timeout = 10
+with open("port.tmp", "w") as f:
+	f.write(str(srv.server_address[1]))
+os.rename("port.tmp", "port")
+for _ in range(int(sys.argv[1])):
+	srv.handle_request()
+X
+	"$SW_PY" server.py "$1" &
 	wait_until 10 test -s port
 }
 
 # A python client that keeps its socket on fd >= 3 while it runs children, like real software.
 wl_python_client() {
 	_wl_server 1 || return 1
-	timeout 20 "$SW_PY" -c 'import socket,subprocess,os,sys
-s=socket.create_connection(("127.0.0.1",int(open("port").read())))
-subprocess.run(["ls","/"],stdout=subprocess.DEVNULL,close_fds=False)
+	cat >client.py <<'X'
+import os, socket, subprocess, sys
+s = socket.create_connection(("127.0.0.1", int(open("port").read())))
+subprocess.run(["ls", "/"], stdout=subprocess.DEVNULL, close_fds=False)
 os.system("true")
-s.sendall(b"ping\n");r=s.makefile().readline();s.close()
-sys.exit(0 if r=="PING\n" else 1)' && wait
+s.sendall(b"ping\n")
+reply = s.makefile().readline()
+s.close()
+sys.exit(0 if reply == "PING\n" else 1)
+X
+	timeout 20 "$SW_PY" client.py && wait
 }
 
 wl_perl_client() {
 	_wl_server 1 || return 1
-	timeout 20 perl -MIO::Socket::INET -e '
-my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => `cat port`, Proto => "tcp")
+	cat >client.pl <<'X'
+use strict;
+use IO::Socket::INET;
+open(my $pf, "<", "port") or die "port: $!";
+my $port = <$pf>;
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => "tcp")
 	or die "connect: $!";
 system("true");
-print $s "pong\n"; my $r = <$s>; exit($r eq "PONG\n" ? 0 : 1);' && wait
+print $s "pong\n";
+my $r = <$s>;
+exit($r eq "PONG\n" ? 0 : 1);
+X
+	timeout 20 perl client.pl && wait
 }
 
 wl_web_server() {
@@ -160,13 +180,6 @@ wl_run() {
 	return $rc
 }
 
-# ---- for the lead: under `shellwatch run --json --output JSONFILE` (issue 6) --------------------
-# expect_no_detection JSONFILE: true when run printed no detection at all while the workloads
-# ran. To switch: start run instead of record in main and check it once after the loop.
-expect_no_detection() {
-	"$SW_PY" "$SW_ROOT/tests/shells/detection_check.py" none "$1"
-}
-# ------------------------------------------------------------------------------------------------
 
 main() {
 	local live=1 why trace=$SW_TMP/benign.trace w m done_names=() roots=()

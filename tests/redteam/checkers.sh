@@ -48,6 +48,7 @@ check "lineage: pty child of the connecting process" yes $TC shell "$T" --root 2
 check "lineage: pipeline sibling of the connecting process" yes $TC shell "$T" --root 300 --port 6666 --kind lineage
 check "lineage: a connect elsewhere in the system is not kin" no $TC shell "$T" --root 500 --port 8888 --kind lineage
 check "lineage: a cousin's connect is not kin" no $TC shell "$T" --root 600 --port 9999 --kind lineage --shell 621
+check "tree: descendants through fork and ppid" test "$($TC tree "$T" --root 600)" = 600,610,620,621
 check "lineage: relays are not stdio shells" no $TC shell "$T" --root 300 --port 6666 --kind stdio
 check "clean: relays hold no socket on stdio" yes $TC clean "$T"
 : >"$T"
@@ -62,6 +63,8 @@ check "detection: wrong port does not match" no $DC count "$J" --pids 101 --port
 check "detection: wrong pid does not match" no $DC count "$J" --pids 7 --port 4444
 check "detection: count is 2 with no filter" test "$($DC count "$J")" = 2
 check "detection: none is false when there are detections" no $DC none "$J"
+check "detection: none is false for the pids of a detection" no $DC none "$J" --pids 200
+check "detection: none is true for other pids" yes $DC none "$J" --pids 7,8
 : >"$J"
 check "detection: none is true on empty output" yes $DC none "$J"
 echo 'not json' >"$J"

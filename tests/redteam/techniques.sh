@@ -3,32 +3,12 @@
 # a real remote shell on loopback; this proves each launcher works (the attacker got the output of
 # `id`) and, live, that `shellwatch record` saw it: an exec of the shell's own pid with the socket
 # on stdio and the right peer, or for relays/ptys a shell whose close kin holds the connection.
-# Once `shellwatch run` lands, expect_detection (below) replaces the trace check.
+# The same techniques under `shellwatch run`: tests/redteam/detect.sh.
 source "$(dirname "$0")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh"
 source "$SW_ROOT/tests/shells/record.sh"
 SHELLS=$SW_ROOT/tests/shells
 
-# ---- for the lead: detection under `shellwatch run --json` (issue 6) --------------------------
-# expect_detection JSONFILE: call right after sw_tech_run while `shellwatch run --json --output
-# JSONFILE` runs (started, like sw_record_start, before the technique). True when within 2 s the
-# file holds exactly one detection whose process.pid or process.parent.pid is the shell's pid (or
-# the launcher's) and whose destination.port (reverse) or source.port is the listener's port.
-# Prints TAP comments with the count. To switch: start run instead of record in main, and call
-#   check "$SW_T_NAME: detected" expect_detection "$json"
-# after each sw_tech_run (the record-based trace check can stay as a second line).
-_detections() {
-	"$SW_PY" "$SHELLS/detection_check.py" count "$1" --port "$SW_T_PORT" \
-		--pids "${SW_T_SHELL_PID:-0},$SW_T_ROOT_PID" 2>/dev/null
-}
-expect_detection() {
-	local n
-	wait_until 2 _detections "$1" >/dev/null
-	n=$(_detections "$1")
-	echo "# $SW_T_NAME: ${n:-0} detection(s) for pid ${SW_T_SHELL_PID:-?} port $SW_T_PORT"
-	[ "${n:-0}" -eq 1 ]
-}
-# ------------------------------------------------------------------------------------------------
 
 main() {
 	local live=1 why trace=$SW_TMP/redteam.trace t missing done_names=() info=()

@@ -2,11 +2,13 @@
 """detection_check.py: questions the suites ask of `shellwatch run --json` output (JSON lines,
 field names of the design: process.pid, process.parent.pid, destination.port, source.port, ...).
 
-  detection_check.py count FILE [--pids P1,P2,...] [--port PORT]
+  detection_check.py count FILE [--pids P1,P2,...] [--port PORT] [--show]
       Print how many detections match: process.pid or process.parent.pid in --pids (when given)
       and destination.port or source.port equal to --port (when given). Exit 0 when at least one.
-  detection_check.py none FILE
-      Exit 0 when FILE holds no detection at all; otherwise print them as TAP comments, exit 1.
+      --show adds a TAP comment per match: pid, rule, signals, delay.
+  detection_check.py none FILE [--pids P1,P2,...]
+      Exit 0 when FILE holds no detection (of a process or parent in --pids, when given);
+      otherwise print them as TAP comments, exit 1.
 A line that is not a JSON object is an error (exit 2): run --json must print nothing else.
 Dotted names are accepted flat ("process.pid": 1) or nested ({"process": {"pid": 1}}).
 """
@@ -54,20 +56,26 @@ def main():
 	ap.add_argument("file")
 	ap.add_argument("--pids", default="")
 	ap.add_argument("--port")
+	ap.add_argument("--show", action="store_true")
 	a = ap.parse_args()
 	try:
 		dets = load(a.file)
 	except (OSError, ValueError) as e:
 		print("detection_check: %s" % e, file=sys.stderr)
 		return 2
-	if a.what == "none":
-		for d in dets[:12]:
-			print("# detection: %s" % json.dumps(d)[:300])
-		return 1 if dets else 0
 	pids = set(p for p in a.pids.split(",") if p)
-	n = sum(1 for d in dets if matches(d, pids, a.port))
-	print(n)
-	return 0 if n else 1
+	if a.what == "none":
+		bad = [d for d in dets if matches(d, pids, None)]
+		for d in bad[:12]:
+			print("# detection: %s" % json.dumps(d)[:400])
+		return 1 if bad else 0
+	hits = [d for d in dets if matches(d, pids, a.port)]
+	print(len(hits))
+	for d in hits if a.show else ():
+		print("# pid=%s ppid=%s rule=%s signals=%s delay_ms=%s" % (
+			field(d, "process.pid"), field(d, "process.parent.pid"), field(d, "rule.name"),
+			",".join(field(d, "shellwatch.signals") or []), field(d, "shellwatch.delay_ms")))
+	return 0 if hits else 1
 
 
 if __name__ == "__main__":

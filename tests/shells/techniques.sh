@@ -111,7 +111,7 @@ _sw_finish() {
 	[ -n "$SW_T_LISTENER_PID" ] && kill -KILL "$SW_T_LISTENER_PID" 2>/dev/null
 	[ -n "$SW_T_FIFO_FD" ] && eval "exec $SW_T_FIFO_FD>&-"
 	# shellcheck disable=SC2086
-	wait $SW_T_ROOT_PID $SW_T_LISTENER_PID 2>/dev/null
+	{ wait $SW_T_ROOT_PID $SW_T_LISTENER_PID; } 2>/dev/null
 	return $rc
 }
 

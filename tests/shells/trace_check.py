@@ -8,6 +8,8 @@
       execve of a shell by --shell (or any process of the tree) while its parent or grandparent, or
       another child of its parent (a pipeline sibling), all within the tree, connected to
       127.0.0.1:PORT.
+  trace_check.py tree TRACE --root PID
+      Print PID and every descendant the trace shows (fork, ppid=), comma-separated.
   trace_check.py clean TRACE [--root PID]
       No execve (of the tree under PID, or of anyone) has an inet socket on fd 0, 1 or 2.
 Exit 0 when the answer is yes, 1 when no (with the evidence or the offending lines on stdout as
@@ -161,7 +163,7 @@ def check_clean(a, events):
 
 def main():
 	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	ap.add_argument("what", choices=["shell", "clean"])
+	ap.add_argument("what", choices=["shell", "clean", "tree"])
 	ap.add_argument("trace")
 	ap.add_argument("--root")
 	ap.add_argument("--shell")
@@ -170,11 +172,16 @@ def main():
 	a = ap.parse_args()
 	if a.what == "shell" and not (a.root and a.port):
 		ap.error("shell needs --root and --port")
+	if a.what == "tree" and not a.root:
+		ap.error("tree needs --root")
 	try:
 		events = parse(a.trace)
 	except OSError as e:
 		print("trace_check: %s" % e, file=sys.stderr)
 		return 2
+	if a.what == "tree":
+		print(",".join(sorted(tree(parents(events), a.root), key=int)))
+		return 0
 	return check_shell(a, events) if a.what == "shell" else check_clean(a, events)
 
 

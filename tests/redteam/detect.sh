@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# detect.sh: the red-team suite under `shellwatch run --json` (issue 6): every technique of
+# tests/shells/techniques.sh must raise an alert within 2 s naming the shell's pid (or its
+# launcher's) and the listener's port, and exactly one alert per shell. Prints each alert's
+# signals and delay, the detection rate, and run's own latency figures.
+source "$(dirname "$0")/../lib.sh"
+source "$SW_ROOT/tests/shells/techniques.sh"
+source "$SW_ROOT/tests/shells/record.sh"
+source "$SW_ROOT/tests/shells/detect.sh"
+
+why=$(live_available) || require_live "red-team under shellwatch run"
+sw_run_implemented || { tap_skip "red-team under shellwatch run" "run not implemented yet"; exit 0; }
+json=$SW_TMP/alerts.json
+sw_run_start "$json" || { tap_fail "shellwatch run starts" "see the stderr above"; exit 0; }
+names=() state=() detected=0 tried=0
+for t in "${SW_TECHNIQUES[@]}"; do
+	missing=$(sw_tech_missing "$t")
+	[ -n "$missing" ] && { tap_skip "$t detected" "$missing is not installed"; continue; }
+	if ! sw_tech_run "$t"; then
+		tap_fail "$t detected" "the launcher failed (see tests/redteam/techniques.sh)"
+		continue
+	fi
+	tried=$((tried + 1))
+	if expect_detection "$json"; then
+		tap_ok "$t detected within 2 s (pid ${SW_T_SHELL_PID:-?}, port $SW_T_PORT)"
+		detected=$((detected + 1))
+	else
+		tap_fail "$t detected within 2 s (pid ${SW_T_SHELL_PID:-?}, port $SW_T_PORT)" \
+			"no alert for pids ${SW_T_SHELL_PID:-?},$SW_T_ROOT_PID port $SW_T_PORT"
+	fi
+	names+=("$t") state+=("$SW_T_PORT ${SW_T_SHELL_PID:-0} $SW_T_ROOT_PID")
+done
+sw_run_stop
+echo "# detected $detected of $tried techniques"
+sed 's/^/# run: /' "$SW_RUN_ERR" | tail -n 6
+# Exactly one alert per shell, counted once run has flushed everything (held alerts included).
+for i in "${!names[@]}"; do
+	read -r SW_T_PORT SW_T_SHELL_PID SW_T_ROOT_PID <<<"${state[$i]}"
+	out=$(sw_alert_count "$json" show)
+	check "${names[$i]}: one alert for the shell (got ${out%%$'\n'*})" test "${out%%$'\n'*}" = 1
+	sed -n '2,$p' <<<"$out"
+done

@@ -1,0 +1,50 @@
+# detect.sh: run `shellwatch run --json` around a workload and ask its alerts questions, for the
+# red-team and benign suites (sourced; needs tests/lib.sh and tests/shells/techniques.sh).
+#   sw_run_implemented         true once `shellwatch run --help` works
+#   sw_run_start JSONFILE      start `run --json --output JSONFILE`; waits (bounded) for `ready`
+#   sw_run_stop                SIGTERM, bounded wait; its stderr (counts, latency) in $SW_RUN_ERR
+#   expect_detection JSONFILE  after sw_tech_run: an alert for the technique's shell (pid or
+#                              parent pid is the shell's or the launcher's, port is the
+#                              listener's) shows up within 2 s
+#   sw_alert_count JSONFILE    how many alerts match the last technique (prints the number)
+#   expect_no_detection JSONFILE [PIDS]  no alert at all (of a process or parent in PIDS, a
+#                              comma-separated list, when given)
+SW_DETECT_PY=$SW_SHELLS_DIR/detection_check.py
+
+sw_run_implemented() { "$SW_BIN" run --help >/dev/null 2>&1; }
+
+sw_run_start() {
+	SW_RUN_ERR=$1.err
+	"$SW_BIN" run --json --output "$1" 2>"$SW_RUN_ERR" &
+	SW_RUN_PID=$!
+	if ! wait_until 15 grep -q '^shellwatch run: ready' "$SW_RUN_ERR"; then
+		echo "# shellwatch run did not say ready within 15 s:" >&2
+		sed 's/^/#   /' "$SW_RUN_ERR" >&2
+		sw_run_stop
+		return 1
+	fi
+}
+
+sw_run_stop() {
+	[ -n "${SW_RUN_PID:-}" ] || return 0
+	kill -TERM "$SW_RUN_PID" 2>/dev/null
+	if ! wait_until 10 sw_gone "$SW_RUN_PID"; then
+		echo "# shellwatch run ignored SIGTERM for 10 s; killed" >&2
+		kill -KILL "$SW_RUN_PID" 2>/dev/null
+	fi
+	wait "$SW_RUN_PID" 2>/dev/null
+	SW_RUN_PID=
+}
+
+sw_alert_count() {
+	"$SW_PY" "$SW_DETECT_PY" count "$1" --port "$SW_T_PORT" \
+		--pids "${SW_T_SHELL_PID:-0},$SW_T_ROOT_PID" ${2:+--show} 2>/dev/null
+}
+
+expect_detection() {
+	wait_until 2 sw_alert_count "$1" >/dev/null
+}
+
+expect_no_detection() {
+	"$SW_PY" "$SW_DETECT_PY" none "$1" ${2:+--pids "$2"}
+}
