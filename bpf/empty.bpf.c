@@ -22,6 +22,13 @@ EMPTY_TP(fcntl)
 EMPTY_TP(accept)
 EMPTY_TP(accept4)
 EMPTY_TP(connect)
+EMPTY_TP(execveat)
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int empty_enter_execveat(void *ctx)
+{
+	return 0;
+}
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(empty_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)

@@ -364,20 +364,41 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* Which exec system call is running, from the syscall number saved in the user registers. */
-static __always_inline __u16 exec_call(struct task_struct *task)
-{
-	long nr = -1;
+/* Threads inside execveat (sys_enter to sys_exit). At sched_process_exec nothing else tells
+ * execveat from execve: the saved syscall number is already reset by the new image's start-up. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} in_execveat SEC(".maps");
 
-#if defined(__TARGET_ARCH_x86)
-	nr = user_regs(task)->orig_ax;
-	return nr == 322 || nr == 358 ? WIRE_C_EXECVEAT : WIRE_C_EXECVE;
-#elif defined(__TARGET_ARCH_arm64)
-	nr = BPF_CORE_READ((struct user_pt_regs *)user_regs(task), syscallno);
-	return nr == 281 ? WIRE_C_EXECVEAT : WIRE_C_EXECVE;
-#else
-	return WIRE_C_EXECVE;
-#endif
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int enter_execveat(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u8 one = 1;
+
+	bpf_map_update_elem(&in_execveat, &tid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int exit_execveat(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&in_execveat, &tid);
+	return 0;
+}
+
+/* old_tid: the exec'ing thread's id before the exec (a non-leader thread takes the leader's). */
+static __always_inline __u16 exec_call(__u32 old_tid)
+{
+	if (!bpf_map_lookup_elem(&in_execveat, &old_tid))
+		return WIRE_C_EXECVE;
+	bpf_map_delete_elem(&in_execveat, &old_tid);
+	return WIRE_C_EXECVEAT;
 }
 
 static __always_inline void exec_argv(struct wire_exec *e, struct task_struct *task)
@@ -409,7 +430,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return dropped();
-	fill_hdr(&e->hdr, WIRE_EXEC, exec_call(task), sizeof(*e), task);
+	fill_hdr(&e->hdr, WIRE_EXEC, exec_call(old_pid), sizeof(*e), task);
 	n = bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), bprm->filename);
 	e->exe_len = n > 0 ? n : 0;
 	e->pad0 = 0;
