@@ -215,9 +215,9 @@ static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 ca
 	long ret = ctx->ret, cmd = 0, newfd = -1;
 	__u8 sock;
 
-	if (skip_task(bpf_get_current_pid_tgid() >> 32) || ret < 0)
-		return filtered();
 	task = bpf_get_current_task_btf();
+	if (ret < 0 || skip_task(task->tgid))
+		return filtered();
 	regs = user_regs(task);
 	if (call == WIRE_C_FCNTL) {
 		cmd = PT_REGS_PARM2_SYSCALL(regs);

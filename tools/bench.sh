@@ -26,6 +26,7 @@ if [ "$(nproc)" -ge 2 ]; then
 	pin_loop="taskset -c 0" pin_att="taskset -c 1-$(($(nproc) - 1))"
 fi
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF)" >&2
