@@ -218,8 +218,8 @@ static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 ca
 	task = bpf_get_current_task_btf();
 	if (ret < 0 || skip_task(task->tgid))
 		return filtered();
-	regs = user_regs(task);
 	if (call == WIRE_C_FCNTL) {
+		regs = user_regs(task);
 		cmd = PT_REGS_PARM2_SYSCALL(regs);
 		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
 			return filtered();
@@ -237,6 +237,7 @@ static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 ca
 	if (!e)
 		return dropped();
 	fill_hdr(&e->hdr, WIRE_DUP, call, sizeof(*e), task);
+	regs = user_regs(task);
 	e->oldfd = PT_REGS_PARM1_SYSCALL(regs);
 	if (call == WIRE_C_DUP2 || call == WIRE_C_DUP3)
 		newfd = ret;  /* on success the fd asked for is the fd returned */
