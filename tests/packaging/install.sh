@@ -74,6 +74,4 @@ else
 	tap_fail "record attaches and captures inside the unit's sandbox (caps $caps)" \
 		"$(head -n 5 "$SW_TMP/sandbox.err")"
 fi
-kill -TERM $(sw_tree "$box") 2>/dev/null
-wait_until 10 sw_gone "$box" || kill -KILL $(sw_tree "$box") "$box" 2>/dev/null
-wait "$box" 2>/dev/null
+sw_stop "$box" "sandboxed record" # timeout passes SIGTERM on to record

@@ -26,13 +26,7 @@ sw_run_start() {
 }
 
 sw_run_stop() {
-	[ -n "${SW_RUN_PID:-}" ] || return 0
-	kill -TERM "$SW_RUN_PID" 2>/dev/null
-	if ! wait_until 10 sw_gone "$SW_RUN_PID"; then
-		echo "# shellwatch run ignored SIGTERM for 10 s; killed" >&2
-		kill -KILL "$SW_RUN_PID" 2>/dev/null
-	fi
-	wait "$SW_RUN_PID" 2>/dev/null
+	sw_stop "${SW_RUN_PID:-}" "shellwatch run"
 	SW_RUN_PID=
 }
 

@@ -53,12 +53,6 @@ sw_record_start() {
 }
 
 sw_record_stop() {
-	[ -n "${SW_REC_PID:-}" ] || return 0
-	kill -TERM "$SW_REC_PID" 2>/dev/null
-	if ! wait_until 10 sw_gone "$SW_REC_PID"; then
-		echo "# shellwatch record ignored SIGTERM for 10 s; killed" >&2
-		kill -KILL "$SW_REC_PID" 2>/dev/null
-	fi
-	wait "$SW_REC_PID" 2>/dev/null
+	sw_stop "${SW_REC_PID:-}" "shellwatch record"
 	SW_REC_PID=
 }
