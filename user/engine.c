@@ -335,7 +335,7 @@ void engine_feed(struct engine *e, const struct sw_event *ev)
 
 	e->st.fed++;
 	e->tick++;
-	if (h == e->hash_exit) {
+	if (h == e->hash_exit && ev->has_pid) { /* without a pid, the one stream stays */
 		s = stream_get(e, pid, false);
 		if (s && e->o.mode == ENGINE_PWW)
 			pww_finish(e, s);
@@ -356,8 +356,8 @@ void engine_feed(struct engine *e, const struct sw_event *ev)
 	}
 	if (call >= 0 || e->o.keep_all)
 		append(e, s, ev, call);
-	if (h == e->hash_fork && parse_pid(sw_event_arg(ev, "child"), &child))
-		inherit(e, s, child);
+	if (h == e->hash_fork && ev->has_pid && parse_pid(sw_event_arg(ev, "child"), &child))
+		inherit(e, s, child); /* without pids (the seed's bare form) there is one stream */
 }
 
 void engine_advance(struct engine *e, uint64_t now)
