@@ -10,7 +10,9 @@
 # floor, and record's drop counts. Environment: ROUNDS (5), DUP_N (1000000), EXEC_N (1000),
 # WORKLOADS ("dup2 dup2-pipe exec").
 # The loop runs on CPU 0, what is attached (and reads events) on the other CPUs, when there are
-# two or more. Needs root. No pass/fail: it reports.
+# two or more. A last pass turns on kernel.bpf_stats_enabled and prints what the programs
+# themselves cost per run (sensor vs empty), a figure the machine's load barely moves.
+# Needs root. No pass/fail: it reports.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SW_BUILD:-$root/build}
@@ -88,6 +90,45 @@ for r in $(seq "$rounds"); do
 	done
 done
 
+# prog_ns PID NAME: "runs ns_total" of the BPF program NAME that process PID holds (its fds'
+# fdinfo name the program ids).
+prog_ns() {
+	local id
+	for id in $(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u); do
+		bpftool prog show id "$id" 2>/dev/null | grep -q " name $2 " || continue
+		bpftool prog show id "$id" -j | sed -nE 's/.*"run_time_ns":([0-9]+),"run_cnt":([0-9]+).*/\2 \1/p'
+		return 0
+	done
+	echo "0 0"
+}
+
+# stats_pass: per-run program cost with bpf_stats on, one run of each loop per configuration.
+stats_pass() {
+	local old w c n prog a b
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	printf '%-10s %-10s %12s  (kernel.bpf_stats_enabled=1, program run time only)\n' workload program ns/run
+	for w in $workloads; do
+		n=$dup_n
+		[ "$w" = exec ] && n=$exec_n
+		for c in empty record; do
+			case $w.$c in
+			exec.empty) prog=empty_exec ;; exec.record) prog=on_exec ;;
+			*.empty) prog=empty_dup2 ;; *.record) prog=exit_dup2 ;;
+			esac
+			start "$c" || continue
+			a=$(prog_ns "$att" "$prog")
+			$pin_loop "$loop" "$w" "$n" >/dev/null
+			b=$(prog_ns "$att" "$prog")
+			stop
+			awk -v w="$w" -v p="$c:$prog" -v a="$a" -v b="$b" 'BEGIN {
+				split(a, x, " "); split(b, y, " "); r = y[1] - x[1]
+				printf "%-10s %-17s %5.1f  (%d runs)\n", w, p, r ? (y[2] - x[2]) / r : 0, r }'
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
+}
+
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf 'shellwatch live bench: %s rounds interleaved, medians; dup loops %s calls, exec loop %s execs\n' \
@@ -105,3 +146,4 @@ for w in $workloads; do
 		"$w" "$(median <<<"${samples[$w.events]}")" "${drops[$w]:-0}" \
 		"$(median <<<"${samples[$w.latmean]}")" "${lat[$w]:--}"
 done
+stats_pass

@@ -13,11 +13,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "live.h"
-#include "shellwatch.skel.h"
-#if __has_include("probe.h")
 #include "probe.h"
-#define HAVE_PROBE 1
-#endif
+#include "shellwatch.skel.h"
 
 #define LIVE_MAX_LINKS 16
 
@@ -45,26 +42,6 @@ static void say(char *why, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, len, fmt, ap);
 	va_end(ap);
-}
-
-/* Can this process run the sensor at all? 0, or -1 with the reason in why. */
-static int precheck(char *why, size_t len)
-{
-#ifdef HAVE_PROBE
-	return sw_probe_basics(why, len);
-#else
-	if (geteuid() != 0) {
-		say(why, len, "not running as root: live capture needs root (CAP_BPF and CAP_PERFMON); "
-			      "run it with sudo");
-		return -1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		say(why, len, "no kernel BTF at /sys/kernel/btf/vmlinux: use a kernel built with "
-			      "CONFIG_DEBUG_INFO_BTF=y (5.15 or newer)");
-		return -1;
-	}
-	return 0;
-#endif
 }
 
 static int configure(struct live *lv, const struct live_opts *o, char *why, size_t len)
@@ -100,7 +77,6 @@ static int configure(struct live *lv, const struct live_opts *o, char *why, size
 /* Turn off programs whose hook this kernel lacks (one warning each); -1 when none is left. */
 static int drop_missing(struct live *lv, char *why, size_t len)
 {
-#ifdef HAVE_PROBE
 	int on = sw_probe_disable_missing(lv->skel->obj, stderr);
 
 	if (on <= 0) {
@@ -108,7 +84,6 @@ static int drop_missing(struct live *lv, char *why, size_t len)
 		    on < 0 ? ": " : "", on < 0 ? strerror(-on) : "");
 		return -1;
 	}
-#endif
 	return 0;
 }
 
@@ -202,7 +177,7 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 	struct live *lv;
 
 	libbpf_set_print(o->verbose ? print_libbpf : NULL);
-	if (precheck(why, len))
+	if (sw_probe_basics(why, len))  /* privileges, BTF, ring buffer: one line when not */
 		return NULL;
 	lv = calloc(1, sizeof(*lv));
 	if (!lv) {
