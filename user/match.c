@@ -108,6 +108,10 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 		return search(ms, step + 1, 0, pos);
 	}
 	calls = step_calls(r, step);
+	/* After step 0, an item that matched binding nothing new and led nowhere cannot do better on
+	 * a later event (fewer events remain, same bindings, the first event is unchanged): skip it. */
+	uint32_t dead = 0;
+
 	for (unsigned i = pos; i < ms->n; i++) {
 		const struct ev_rec *ev = ms->w[i];
 
@@ -118,7 +122,7 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 		for (unsigned j = lo; j < hi; j++) {
 			uint32_t newly = 0;
 
-			if (mask & (1u << (j - lo)))
+			if ((mask | dead) & (1u << (j - lo)))
 				continue;
 			if (!ms->budget--) {
 				ms->exhausted = true;
@@ -132,6 +136,8 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 			ms->bound &= ~newly;
 			if (ms->exhausted)
 				return false;
+			if (!newly && step > 0)
+				dead |= 1u << (j - lo);
 		}
 	}
 	return false;

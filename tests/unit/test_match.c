@@ -100,6 +100,23 @@ static void test_default_rules_shapes(void)
 	CHECK(detections(rules_default_text, seed_mixed, 5) == 1); /* no family: still matches */
 }
 
+static void test_many_candidates(void)
+{
+	/* 200 accepts, each fd dup'ed onto 0 and 1 but never 2: many partial matches, none whole */
+	static char buf[601][40];
+	const char *lines[601];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 200; i++)
+		snprintf(buf[n], sizeof(buf[n]), "accept fd=3 => %u", 10 + i), lines[n] = buf[n], n++;
+	for (unsigned i = 0; i < 200; i++) {
+		snprintf(buf[n], sizeof(buf[n]), "dup fd=%u => 0", 10 + i), lines[n] = buf[n], n++;
+		snprintf(buf[n], sizeof(buf[n]), "dup fd=%u => 1", 10 + i), lines[n] = buf[n], n++;
+	}
+	snprintf(buf[n], sizeof(buf[n]), "execve exe=/bin/sh"), lines[n] = buf[n], n++;
+	CHECK(detections(seed_rule, lines, n) == 0);
+}
+
 int main(void)
 {
 	RUN(test_every_dup_order);
@@ -107,5 +124,6 @@ int main(void)
 	RUN(test_rebinding_by_backtracking);
 	RUN(test_distinct_variables);
 	RUN(test_default_rules_shapes);
+	RUN(test_many_candidates);
 	return tap_done();
 }
