@@ -93,6 +93,8 @@ struct correlate *correlate_new(const struct correlate_opts *o)
 		return NULL;
 	c->o = *o;
 	eo.rules = o->rules;
+	eo.max_events = 64;         /* an episode is a handful of events; bounds fork-storm memory */
+	eo.max_streams = 8192;
 	eo.mode = o->mode;
 	eo.on_detect = on_detect;
 	eo.ctx = c;
@@ -348,6 +350,18 @@ static void on_dup(struct correlate *c, const struct wire_dup *w)
 	p->stdio[w->ret].kind = w->sock ? WIRE_FD_SOCK : WIRE_FD_OTHER;
 }
 
+/* Events that can be part of a remote-shell episode: a dup whose source is not a socket, or a
+ * connect/accept of a unix socket, cannot; leaving them out keeps a busy script's stream (and
+ * what each of its children inherits) short. docs/run.md says so for custom rules. */
+static bool episode_event(const struct wire_hdr *raw)
+{
+	if (raw->type == WIRE_DUP)
+		return ((const struct wire_dup *)raw)->sock;
+	if (raw->type == WIRE_SOCK)
+		return wire_fd_is_inet(&((const struct wire_sock_ev *)raw)->sock);
+	return true;
+}
+
 void correlate_event(struct correlate *c, const struct sw_event *ev, const struct wire_hdr *raw)
 {
 	switch (raw->type) {
@@ -368,7 +382,8 @@ void correlate_event(struct correlate *c, const struct sw_event *ev, const struc
 		proctab_remove(c->procs, raw->pid);
 		return;
 	}
-	engine_feed(c->e, ev);
+	if (episode_event(raw))
+		engine_feed(c->e, ev);
 }
 
 void correlate_tick(struct correlate *c, uint64_t now_ns)
