@@ -3,7 +3,7 @@
  *
  *   shellwatch-model 1
  *   kind linear
- *   features fnv1a32-unigram-bigram-binary
+ *   features fnv1a32-unigram-bigram-piece-binary
  *   bits 18
  *   bias -3.5
  *   threshold 0.62          suggested alert threshold (FPR 1e-3 on the validation split)

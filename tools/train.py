@@ -111,7 +111,7 @@ def export(lr, bits, thr, path):
     w = lr.coef_[0]
     nz = np.nonzero(w)[0]
     with open(path, "w") as f:
-        f.write("shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\n")
+        f.write("shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\n")
         f.write("bits %d\nbias %.9g\nthreshold %.6f\nweights %d\n" %
                 (bits, lr.intercept_[0], thr, len(nz)))
         for i in nz:
@@ -159,7 +159,8 @@ def main():
         print("train.py: wrote %s (%d non-zero weights, threshold %.4f)" %
               (a.model_out, np.count_nonzero(lr.coef_), m["thr"]))
     if a.compare:
-        oof = out_of_fold(X, y, fam, fold, fit_xgb, lambda mo, k, te: mo.predict_proba(X[te])[:, 1])
+        Xc = X[:, np.unique(X.indices)]  # trees only need the buckets that occur
+        oof = out_of_fold(Xc, y, fam, fold, fit_xgb, lambda mo, k, te: mo.predict_proba(Xc[te])[:, 1])
         report("ours-xgb", metrics(oof, y, fam))
 
 

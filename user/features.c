@@ -1,5 +1,7 @@
-/* features.c: hashed unigram + bigram presence features of a token sequence (include/cmdfeat.h).
+/* features.c: hashed unigram, bigram and piece presence features of a token sequence
+ * (include/cmdfeat.h).
  * Deduplication uses a small open-addressing set sized to the feature count, on the stack. */
+#include <stdbool.h>
 #include <string.h>
 #include "cmdfeat.h"
 
@@ -20,12 +22,23 @@ uint32_t feat_hash_unigram(struct sw_str a)
 	return fnv_add(FNV_BASIS, a.p, a.len);
 }
 
+/* FNV-1a over a, the byte 0x1f, and the 4 bytes (little-endian) of b's unigram hash: each token
+ * is hashed once, a bigram costs 5 more bytes. */
+static uint32_t bigram_of(uint32_t ha, uint32_t hb)
+{
+	char le[5] = { 0x1f, (char)hb, (char)(hb >> 8), (char)(hb >> 16), (char)(hb >> 24) };
+
+	return fnv_add(ha, le, 5);
+}
+
 uint32_t feat_hash_bigram(struct sw_str a, struct sw_str b)
 {
-	uint32_t h = fnv_add(FNV_BASIS, a.p, a.len);
+	return bigram_of(feat_hash_unigram(a), feat_hash_unigram(b));
+}
 
-	h = fnv_add(h, "\x1f", 1);
-	return fnv_add(h, b.p, b.len);
+uint32_t feat_hash_piece(struct sw_str p)
+{
+	return fnv_add(fnv_add(FNV_BASIS, "\x1e", 1), p.p, p.len);
 }
 
 struct dedup {
@@ -47,29 +60,59 @@ static int dedup_add(struct dedup *d, uint32_t b)
 	return 1;
 }
 
-static void add(struct features *f, struct dedup *d, uint32_t h, uint32_t mask, uint32_t tok,
-		int bigram)
+/* Adds bucket b unless present; returns its index, or -1 when not added. */
+static int add(struct features *f, struct dedup *d, uint32_t b, uint32_t tok, int kind)
 {
-	uint32_t b = h & mask;
-
 	if (f->n >= FEAT_MAX || !dedup_add(d, b))
-		return;
+		return -1;
 	f->bucket[f->n] = b;
 	f->tok[f->n] = (uint16_t)tok;
-	f->bigram[f->n] = (uint8_t)bigram;
-	f->n++;
+	f->kind[f->n] = (uint8_t)kind;
+	return (int)f->n++;
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+}
+
+/* Pieces of token i: runs of letters, digits and _ of 2+ bytes, for tokens with punctuation in
+ * them; class tokens (<IP>) have none. */
+static void hash_pieces(struct feat_hashes *h, struct sw_str tok)
+{
+	uint32_t i = 0;
+
+	if (tok.len < 3 || tok.p[0] == '<')
+		return;
+	while (i < tok.len) {
+		uint32_t b;
+
+		while (i < tok.len && !is_word_char(tok.p[i]))
+			i++;
+		b = i;
+		while (i < tok.len && is_word_char(tok.p[i]))
+			i++;
+		if (i - b < 2 || i - b == tok.len || h->np >= FEAT_PIECES_MAX)
+			continue;
+		h->piece[h->np] = feat_hash_piece((struct sw_str){ tok.p + b, i - b });
+		h->poff[h->np] = (uint8_t)b;
+		h->plen[h->np++] = (uint8_t)(i - b);
+	}
 }
 
 void features_hash(const struct shtok *t, struct feat_hashes *h)
 {
 	h->n = t->n;
+	h->np = 0;
 	for (uint32_t i = 0; i < t->n; i++) {
 		struct sw_str cur = shtok_get(t, i);
 
 		h->uni[i] = fnv_add(FNV_BASIS, cur.p, cur.len);
-		/* FNV is a running state: the bigram continues from the previous unigram */
-		h->bi[i] = i ? fnv_add(fnv_add(h->uni[i - 1], "\x1f", 1), cur.p, cur.len) : 0;
+		h->bi[i] = i ? bigram_of(h->uni[i - 1], h->uni[i]) : 0;
+		h->pstart[i] = (uint16_t)h->np;
+		hash_pieces(h, cur);
 	}
+	h->pstart[t->n] = (uint16_t)h->np;
 }
 
 void features_select(const struct feat_hashes *h, uint32_t from, uint32_t to, unsigned bits,
@@ -85,15 +128,25 @@ void features_select(const struct feat_hashes *h, uint32_t from, uint32_t to, un
 	mask = (1u << bits) - 1;
 	if (to > h->n)
 		to = h->n;
-	while (size < 4 * (to - from) && size < 2 * FEAT_MAX)
+	if (from > to)
+		from = to;
+	while (size < 2 * (2 * (to - from) + h->pstart[to] - h->pstart[from]) && size < 2 * FEAT_MAX)
 		size <<= 1;
 	d.mask = size - 1;
 	memset(d.slot, 0, size * sizeof(d.slot[0]));
 	f->n = 0;
 	for (uint32_t i = from; i < to; i++) {
-		add(f, &d, h->uni[i], mask, i, 0);
+		add(f, &d, h->uni[i] & mask, i, FEAT_UNIGRAM);
 		if (i > from)
-			add(f, &d, h->bi[i], mask, i, 1);
+			add(f, &d, h->bi[i] & mask, i, FEAT_BIGRAM);
+		for (uint32_t p = h->pstart[i]; p < h->pstart[i + 1]; p++) {
+			int k = add(f, &d, h->piece[p] & mask, i, FEAT_PIECE);
+
+			if (k >= 0) {
+				f->poff[k] = h->poff[p];
+				f->plen[k] = h->plen[p];
+			}
+		}
 	}
 }
 

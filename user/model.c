@@ -87,7 +87,7 @@ int model_parse(struct model *m, const char *text, size_t len, char *err, size_t
 
 	memset(m, 0, sizeof(*m));
 	if (expect(&r, "shellwatch-model 1", err, errlen) || expect(&r, "kind linear", err, errlen) ||
-	    expect(&r, "features fnv1a32-unigram-bigram-binary", err, errlen) ||
+	    expect(&r, "features fnv1a32-unigram-bigram-piece-binary", err, errlen) ||
 	    header(&r, "bits", &bits, err, errlen) || header(&r, "bias", &m->bias, err, errlen) ||
 	    header(&r, "threshold", &m->threshold, err, errlen) ||
 	    header(&r, "weights", &count, err, errlen))
@@ -153,7 +153,7 @@ int model_save(const struct model *m, FILE *f)
 
 	for (uint32_t i = 0; i < n; i++)
 		nz += m->w[i] != 0;
-	fprintf(f, "shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\n"
+	fprintf(f, "shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\n"
 		   "bits %u\nbias %.9g\nthreshold %.9g\nweights %u\n", m->bits, m->bias, m->threshold, nz);
 	for (uint32_t i = 0; i < n; i++)
 		if (m->w[i] != 0)

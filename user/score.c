@@ -3,20 +3,28 @@
 #include "cmdfeat.h"
 #include "score.h"
 
-static void put_text(char *dst, size_t cap, const struct shtok *t, uint32_t tok, int bigram)
+/* "token", "token token" (bigram) or "piece~" (a piece of a token). */
+static void put_text(char *dst, size_t cap, const struct shtok *t, const struct features *f,
+		     uint32_t k)
 {
-	struct sw_str b = shtok_get(t, tok), a = bigram ? shtok_get(t, tok - 1) : (struct sw_str){ 0 };
+	struct sw_str b = shtok_get(t, f->tok[k]), a = { 0 };
 	size_t n = 0;
 
-	if (bigram) {
+	if (f->kind[k] == FEAT_BIGRAM) {
+		a = shtok_get(t, f->tok[k] - 1);
 		memcpy(dst, a.p, a.len);
 		n = a.len;
 		dst[n++] = ' ';
+	} else if (f->kind[k] == FEAT_PIECE) {
+		b = (struct sw_str){ b.p + f->poff[k], f->plen[k] };
 	}
-	if (n + b.len >= cap)
-		b.len = (uint32_t)(cap - n - 1);
+	if (n + b.len + 2 > cap)
+		b.len = (uint32_t)(cap - n - 2);
 	memcpy(dst + n, b.p, b.len);
-	dst[n + b.len] = '\0';
+	n += b.len;
+	if (f->kind[k] == FEAT_PIECE)
+		dst[n++] = '~';
+	dst[n] = '\0';
 }
 
 static double absd(double x)
@@ -50,8 +58,7 @@ static void explain(const struct model *m, const struct shtok *t, const struct f
 		idx[k] = i;
 	}
 	for (uint32_t k = 0; k < ex->n; k++)
-		put_text(ex->item[k].text, sizeof(ex->item[k].text), t, f->tok[idx[k]],
-			 f->bigram[idx[k]]);
+		put_text(ex->item[k].text, sizeof(ex->item[k].text), t, f, idx[k]);
 }
 
 static bool is_list_op(struct sw_str s)

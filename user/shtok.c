@@ -296,7 +296,7 @@ static size_t lex_operator(struct shtok *t, struct lexst *st, const char *s, siz
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		size_t k = ops[i][1] ? 2 : 1;
 
-		if (k > n || memcmp(s, ops[i], k))
+		if (k > n || s[0] != ops[i][0] || (k == 2 && s[1] != ops[i][1]))
 			continue;
 		if (ops[i][0] == '&' && k == 1 && n > 1 && s[1] == '>')
 			return 0; /* &> is a redirection */

@@ -1,5 +1,6 @@
 /* test_features.c: feature hashing is stable (FNV-1a 32 test vectors and an independent reference
- * implementation here), bigrams hash "a 0x1f b", presence is binary (duplicates counted once). */
+ * implementation here), bigrams hash "a 0x1f le32(hash(b))", pieces "0x1e piece", presence is
+ * binary (duplicates counted once). */
 #include <string.h>
 #include "cmdfeat.h"
 #include "tap.h"
@@ -15,6 +16,21 @@ static uint32_t ref_fnv1a(const char *s)
 	return h;
 }
 
+/* reference bigram: bytes of a, 0x1f, the little-endian bytes of fnv(b) */
+static uint32_t ref_bigram(const char *a, const char *b)
+{
+	uint32_t hb = ref_fnv1a(b);
+	char buf[64];
+	size_t n = strlen(a);
+
+	memcpy(buf, a, n);
+	buf[n++] = 0x1f;
+	for (int i = 0; i < 4; i++)
+		buf[n++] = (char)((hb >> (8 * i)) & 0xff);
+	buf[n] = '\0';
+	return ref_fnv1a(buf); /* no hash byte of these test tokens is 0 */
+}
+
 static void test_vectors(void)
 {
 	/* published FNV-1a 32-bit test vectors */
@@ -22,7 +38,8 @@ static void test_vectors(void)
 	CHECK(feat_hash_unigram(sw_str_c("a")) == 0xe40c292cu);
 	CHECK(feat_hash_unigram(sw_str_c("foobar")) == 0xbf9cf968u);
 	CHECK(feat_hash_unigram(sw_str_c("/dev/tcp")) == ref_fnv1a("/dev/tcp"));
-	CHECK(feat_hash_bigram(sw_str_c(">&"), sw_str_c("/dev/tcp")) == ref_fnv1a(">&\x1f/dev/tcp"));
+	CHECK(feat_hash_bigram(sw_str_c(">&"), sw_str_c("/dev/tcp")) == ref_bigram(">&", "/dev/tcp"));
+	CHECK(feat_hash_piece(sw_str_c("tcp")) == ref_fnv1a("\x1etcp"));
 	CHECK(feat_hash_bigram(sw_str_c("a"), sw_str_c("b")) != feat_hash_bigram(sw_str_c("b"),
 										 sw_str_c("a")));
 }
@@ -47,11 +64,15 @@ static void test_extract(void)
 	CHECKF(f.n == 4, "n=%u", f.n); /* bash, -i, "bash -i", "-i bash": duplicates once */
 	CHECK(has(&f, ref_fnv1a("bash") & mask));
 	CHECK(has(&f, ref_fnv1a("-i") & mask));
-	CHECK(has(&f, ref_fnv1a("bash\x1f-i") & mask));
-	CHECK(has(&f, ref_fnv1a("-i\x1f" "bash") & mask));
-	CHECK(f.bucket[0] == (ref_fnv1a("bash") & mask) && f.tok[0] == 0 && !f.bigram[0]);
+	CHECK(has(&f, ref_bigram("bash", "-i") & mask));
+	CHECK(has(&f, ref_bigram("-i", "bash") & mask));
+	CHECK(f.bucket[0] == (ref_fnv1a("bash") & mask) && f.tok[0] == 0 && f.kind[0] == FEAT_UNIGRAM);
 	features_extract_range(&t, 1, 3, 18, &f); /* "-i bash" only */
-	CHECK(f.n == 3 && !has(&f, ref_fnv1a("bash\x1f-i") & mask));
+	CHECK(f.n == 3 && !has(&f, ref_bigram("bash", "-i") & mask));
+	shtok_run(&t, "cat /dev/tcp/x", 14); /* cat, /dev/tcp, x, 2 bigrams, pieces dev and tcp */
+	features_extract(&t, 18, &f);
+	CHECKF(f.n == 7, "n=%u", f.n);
+	CHECK(has(&f, ref_fnv1a("\x1e" "dev") & mask) && has(&f, ref_fnv1a("\x1etcp") & mask));
 	features_extract(&t, 8, &f);
 	for (uint32_t i = 0; i < f.n; i++)
 		CHECK(f.bucket[i] < 256);

@@ -6,7 +6,7 @@
 #include "model.h"
 #include "tap.h"
 
-static const char good[] = "shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\n"
+static const char good[] = "shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\n"
 			   "bits 10\nbias -1.5\nthreshold 0.75\nweights 2\n3 0.25\n1023 -2\nend\n";
 
 static void test_parse(void)
@@ -47,15 +47,15 @@ static void test_rejects(void)
 		"",
 		"shellwatch-model 2\n",
 		"shellwatch-model 1\nkind trees\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\nbits 40\n"
+		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 40\n"
 		"bias 0\nthreshold 0.5\nweights 0\nend\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\nbits 10\n"
+		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
 		"bias 0\nthreshold 0.5\nweights 1\n1024 1\nend\n",   /* bucket out of range */
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\nbits 10\n"
+		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
 		"bias 0\nthreshold 0.5\nweights 2\n1 1\n",            /* truncated */
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\nbits 10\n"
+		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
 		"bias nan\nthreshold 0.5\nweights 0\nend\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-binary\nbits 10\n"
+		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
 		"bias 0\nthreshold 0.5\nweights 1\n1 x\nend\n",
 	};
 	struct model m;
