@@ -14,6 +14,7 @@ SW_DETECT_PY=$SW_SHELLS_DIR/detection_check.py
 sw_run_implemented() { "$SW_BIN" run --help >/dev/null 2>&1; }
 
 sw_run_start() {
+	local t0=${EPOCHREALTIME/./}
 	SW_RUN_ERR=$1.err
 	"$SW_BIN" run --json --output "$1" 2>"$SW_RUN_ERR" &
 	SW_RUN_PID=$!
@@ -23,6 +24,7 @@ sw_run_start() {
 		sw_run_stop
 		return 1
 	fi
+	echo "# run ready after $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
 }
 
 sw_run_stop() {

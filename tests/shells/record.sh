@@ -37,7 +37,7 @@ _sw_record_marker() {
 }
 
 sw_record_start() {
-	local file=$1 tag=sw-record-ready-$$-$RANDOM
+	local file=$1 tag=sw-record-ready-$$-$RANDOM t0=${EPOCHREALTIME/./}
 	SW_REC_FILE=$file
 	SW_REC_ERR=$file.err
 	"$SW_BIN" record -o "$file" 2>"$SW_REC_ERR" &
@@ -50,6 +50,7 @@ sw_record_start() {
 		sw_record_stop
 		return 1
 	fi
+	echo "# record capturing after $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
 }
 
 sw_record_stop() {
