@@ -70,6 +70,7 @@ struct engine_stats {
 	uint64_t searched;      /* work: events in searched windows (PWW) or match attempts (incr.) */
 	uint64_t windows;       /* windows searched */
 	uint64_t detections;
+	uint64_t duplicates;    /* instances already reported by a related process (same origin) */
 	uint64_t streams, streams_max;   /* live now, most at once */
 	uint64_t streams_evicted;        /* streams dropped because of max_streams */
 	uint64_t events_dropped;         /* events dropped because of max_events */

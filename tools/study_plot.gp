@@ -4,6 +4,8 @@ if (!exists("dir")) dir = "."
 set datafile separator ","
 set terminal pngcairo size 900,600 noenhanced
 set key top right
+set fit quiet
+set fit logfile dir."/fit.log"
 
 set output dir."/work.png"
 set title "Work against the initial batch duration t (L_max = 100)"

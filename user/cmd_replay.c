@@ -131,10 +131,10 @@ static void summary(const char *name, const struct sw_read_stats *rs, const stru
 {
 	fprintf(stderr,
 		"%s: %" PRIu64 " lines, %" PRIu64 " events, %" PRIu64 " bad lines; %" PRIu64 " kept, %"
-		PRIu64 " detections; work %" PRIu64 " (events searched) in %" PRIu64 " windows; streams %"
+		PRIu64 " detections (%" PRIu64 " repeats in related processes); work %" PRIu64 " (events searched) in %" PRIu64 " windows; streams %"
 		PRIu64 " max, %" PRIu64 " evicted; %" PRIu64 " events dropped, %" PRIu64
 		" partial matches dropped, %" PRIu64 " searches cut; %" PRIu64 " KiB max\n",
-		name, rs->lines, rs->events, rs->bad, st->kept, st->detections, st->searched,
+		name, rs->lines, rs->events, rs->bad, st->kept, st->detections, st->duplicates, st->searched,
 		st->windows, st->streams_max, st->streams_evicted, st->events_dropped,
 		st->partials_dropped, st->budget_exhausted, st->bytes_max / 1024);
 }

@@ -316,6 +316,7 @@ static void inherit(struct engine *e, struct stream *p, uint32_t child_pid)
 	c->next_n = p->next_n + old.len;
 	c->next_b = p->next_b;
 	c->det_n = p->det_n;
+	c->own_n = p->next_n;
 	c->ppid = p->pid;
 	account(e, (int64_t)cap * (int64_t)sizeof(*c->ring) - (int64_t)old.cap * (int64_t)sizeof(*c->ring));
 	free(old.ring);
@@ -404,6 +405,21 @@ static int cmp_rec(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* Processes of one tree share inherited events: an instance whose first event (the same source
+ * position) was already reported by a parent, child or sibling is the same shell. */
+static bool reported_before(struct engine *e, uint64_t first_seq)
+{
+	unsigned n = e->nreported < 64 ? e->nreported : 64;
+
+	if (!first_seq)
+		return false; /* a source without positions: no way to tell */
+	for (unsigned i = 0; i < n; i++)
+		if (e->reported[i] == first_seq)
+			return true;
+	e->reported[e->nreported++ % 64] = first_seq;
+	return false;
+}
+
 void engine_report(struct engine *e, struct stream *s, const struct rule *r,
 		   const struct ev_rec **m, unsigned nm, uint64_t detect_time, int level)
 {
@@ -421,6 +437,10 @@ void engine_report(struct engine *e, struct stream *s, const struct rule *r,
 	d.last_time = sorted[nm - 1]->time, d.last_seq = sorted[nm - 1]->seq;
 	d.delay = detect_time > d.last_time ? detect_time - d.last_time : 0;
 	s->det_n = sorted[nm - 1]->n + 1;
+	if (reported_before(e, d.first_seq)) {
+		e->st.duplicates++;
+		return;
+	}
 	e->st.detections++;
 	if (e->o.on_detect)
 		e->o.on_detect(e->o.ctx, &d);

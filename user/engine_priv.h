@@ -39,6 +39,7 @@ struct stream {
 	uint32_t cap, head, len;
 	uint64_t next_b;        /* next level-0 window boundary not yet processed */
 	uint64_t det_n;         /* events numbered below this belong to a reported instance */
+	uint64_t own_n;         /* events numbered below this were inherited from the parent */
 	uint64_t touched;       /* engine tick of the last event (eviction) */
 	struct partial *parts;
 	uint32_t nparts, partcap;
@@ -56,6 +57,8 @@ struct engine {
 	const struct ev_rec **win; /* scratch: the window being searched */
 	struct partial *pscratch;  /* scratch: a stream's partial matches (incremental) */
 	uint64_t hash_fork, hash_exit, hash_child;
+	uint64_t reported[64];  /* source positions of recently reported instances' first events */
+	unsigned nreported;
 	struct engine_stats st;
 };
 
@@ -74,9 +77,10 @@ void pww_advance(struct engine *e, struct stream *s, uint64_t now);
 void pww_finish(struct engine *e, struct stream *s);
 
 /* match.c: search window w[0..n) for rule r; on success fills m (one event per item, in item
- * order) and returns true. Only events numbered min_n or more are used. */
+ * order) and returns true. Only events numbered min_n or more are used, and the last one must be
+ * numbered min_last or more (the stream's own, not inherited). */
 bool match_window(struct engine *e, const struct rule *r, const struct ev_rec **w, unsigned n,
-		  uint64_t min_n, const struct ev_rec **m);
+		  uint64_t min_n, uint64_t min_last, const struct ev_rec **m);
 /* Does item it match event ev under bindings bind/bound? New bindings are added; *newly gets
  * their bits so the caller can undo them. */
 bool match_item(const struct rule_item *it, const struct ev_rec *ev, uint64_t *bind,

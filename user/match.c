@@ -6,7 +6,9 @@
  * two variables never bind the same value; bindings are undone on backtrack. The search is bounded
  * by a budget of item attempts (counted when exhausted) so no window can take unbounded time.
  * Events up to the end of the last instance reported for the stream are not used again, so an
- * instance is reported once and later execs of the same shell do not re-use its events.
+ * instance is reported once and later execs of the same shell do not re-use its events; and an
+ * instance must end on the stream's own event: one that ends among the events a child inherited
+ * is its parent's, reported there.
  */
 #include <string.h>
 #include "engine_priv.h"
@@ -15,7 +17,7 @@ struct msearch {
 	const struct rule *r;
 	const struct ev_rec **w;
 	unsigned n;
-	uint64_t min_n, within, budget;
+	uint64_t min_n, min_last, within, budget;
 	bool exhausted;
 	uint64_t bind[RULE_MAX_VARS];
 	uint32_t bound;
@@ -93,7 +95,7 @@ static bool complete(struct msearch *ms)
 		if (!last || ms->m[i]->n > last->n)
 			last = ms->m[i];
 	}
-	return last->time - first->time <= ms->within;
+	return last->n >= ms->min_last && last->time - first->time <= ms->within;
 }
 
 static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned pos)
@@ -108,8 +110,9 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 		return search(ms, step + 1, 0, pos);
 	}
 	calls = step_calls(r, step);
-	/* After step 0, an item that matched binding nothing new and led nowhere cannot do better on
-	 * a later event (fewer events remain, same bindings, the first event is unchanged): skip it. */
+	/* Between the first and the last step, an item that matched binding nothing new and led
+	 * nowhere cannot do better on a later event (fewer events remain, same bindings, the first
+	 * and last events of the match do not depend on it): skip it. */
 	uint32_t dead = 0;
 
 	for (unsigned i = pos; i < ms->n; i++) {
@@ -136,7 +139,7 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 			ms->bound &= ~newly;
 			if (ms->exhausted)
 				return false;
-			if (!newly && step > 0)
+			if (!newly && step > 0 && step + 1 < r->nsteps)
 				dead |= 1u << (j - lo);
 		}
 	}
@@ -144,10 +147,11 @@ static bool search(struct msearch *ms, unsigned step, uint32_t mask, unsigned po
 }
 
 bool match_window(struct engine *e, const struct rule *r, const struct ev_rec **w, unsigned n,
-		  uint64_t min_n, const struct ev_rec **m)
+		  uint64_t min_n, uint64_t min_last, const struct ev_rec **m)
 {
 	struct msearch ms = {
-		.r = r, .w = w, .n = n, .min_n = min_n, .within = engine_within(e, r),
+		.r = r, .w = w, .n = n, .min_n = min_n, .min_last = min_last,
+		.within = engine_within(e, r),
 		.budget = e->o.search_budget, .m = m,
 	};
 	bool found;

@@ -75,7 +75,7 @@ static void report(struct engine *e, struct stream *s, const struct partial *q, 
 	const struct rule *rule = &e->o.rules->rules[q->rule];
 	const struct ev_rec *m[RULE_MAX_ITEMS];
 
-	if (r->n < s->det_n)
+	if (r->n < s->det_n || r->n < s->own_n)
 		return;
 	for (unsigned i = 0; i < rule->nitems; i++)
 		m[i] = q->n[i] == r->n ? r : find_rec(s, q->n[i]);

@@ -29,7 +29,7 @@ static void search_window(struct engine *e, struct stream *s, uint64_t b, unsign
 	for (unsigned ri = 0; ri < e->o.rules->nrules; ri++) {
 		const struct rule *r = &e->o.rules->rules[ri];
 
-		if (match_window(e, r, e->win, n, s->det_n, m))
+		if (match_window(e, r, e->win, n, s->det_n, s->own_n, m))
 			engine_report(e, s, r, m, r->nitems, b, (int)k);
 	}
 }

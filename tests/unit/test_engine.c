@@ -71,6 +71,28 @@ static void test_reported_once(void)
 	}
 }
 
+static void test_related_processes_once(void)
+{
+	/* the shell forks before its window closes (t = 5: events 0-4, then the execve at 5 and the
+	 * fork at 6 come before the boundary at 10): the child inherits the unreported instance */
+	const char *lines[] = { "dup2 pid=1 fd=7 newfd=9 => 9", "connect pid=1 fd=3 => 0", "dup2 pid=1 fd=3 => 0", "dup2 pid=1 fd=3 => 1",
+				"dup2 pid=1 fd=3 => 2", "execve pid=1 exe=/bin/sh => 0", "fork pid=1 child=8",
+				"execve pid=8 exe=/bin/id => 0", "fork pid=8 child=9",
+				"execve pid=9 exe=/bin/ls => 0" };
+
+	for (int m = 0; m < 2; m++) {
+		struct got g;
+		struct engine *e = new_engine(&rs, m ? ENGINE_INCREMENTAL : ENGINE_PWW, 5, 100, &g);
+		struct engine_stats st;
+
+		feed_all(e, lines, 10);
+		engine_stats(e, &st);
+		CHECKF(g.n == 1 && g.pid == 1 && st.detections == 1, "mode %d: %u detections, pid %u", m,
+		       g.n, g.pid);
+		engine_free(e);
+	}
+}
+
 static void test_exit_frees(void)
 {
 	struct got g;
@@ -135,6 +157,7 @@ int main(void)
 	RUN(test_processes_apart);
 	RUN(test_fork_inheritance);
 	RUN(test_reported_once);
+	RUN(test_related_processes_once);
 	RUN(test_exit_frees);
 	RUN(test_caps);
 	RUN(test_incremental_no_delay);
