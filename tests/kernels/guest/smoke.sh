@@ -84,19 +84,27 @@ smoke_full() {
 	show_trace
 }
 
-# A kernel without the sys_exit_dup2 tracepoint (like arm64): a copy of tracefs's syscall event
-# ids without it, mounted over tracefs. One warning; the shell is still caught, without the dup2.
-smoke_no_dup2() {
+# fake_tracefs REGEX: mount over tracefs a copy of its syscall event ids without the events whose
+# name matches REGEX, as on a kernel that lacks them. Undo with `umount $tfs`.
+fake_tracefs() {
 	local d id fake=$SW_TMP/fake-tracefs events=()
+	rm -rf "$fake"
+	mkdir -p "$fake/events/syscalls"
 	for d in "$tfs"/events/syscalls/sys_*; do
-		[ "${d##*/}" = sys_exit_dup2 ] || events+=("${d##*/}")
+		[[ "${d##*/}" =~ $1 ]] || events+=("${d##*/}")
 	done
 	# One mkdir and shell built-ins only: a fork per event takes a minute under TCG.
-	(cd "$SW_TMP" && mkdir -p "${events[@]/#/fake-tracefs/events/syscalls/}")
+	[ "${#events[@]}" = 0 ] || (cd "$fake/events/syscalls" && mkdir -p "${events[@]}")
 	for d in "${events[@]}"; do
 		read -r id <"$tfs/events/syscalls/$d/id" && echo "$id" >"$fake/events/syscalls/$d/id"
 	done
-	mount --bind "$fake" "$tfs" || { tap_fail "no dup2: mount the fake tracefs"; return; }
+	mount --bind "$fake" "$tfs"
+}
+
+# A kernel without the sys_exit_dup2 tracepoint (like arm64): one warning; the shell is still
+# caught, without the dup2.
+smoke_no_dup2() {
+	fake_tracefs '^sys_exit_dup2$' || { tap_fail "no dup2: mount the fake tracefs"; return; }
 	record_shell "no dup2"
 	umount "$tfs"
 	expect "no dup2: one warning line, naming the program and the loss" \
@@ -109,26 +117,41 @@ disabled: this kernel has no tracepoint syscalls/sys_exit_dup2; dup2 redirection
 	show_trace
 }
 
-# `shellwatch run`: one JSON alert for the reverse shell, with the listener as peer.
+# A kernel without syscall tracepoints (CONFIG_FTRACE_SYSCALLS unset): a warning for each syscall
+# program and none for the others; execs with their stdio sockets are still seen and alerted on.
+smoke_no_syscalls() {
+	fake_tracefs . || { tap_fail "no syscalls: mount the fake tracefs"; return; }
+	record_shell "no syscalls"
+	expect "no syscalls: a warning for each syscall program, no other" eval \
+		'grep -q "tracepoint/syscalls/" "$SW_TMP/record.err" && ! grep "warning" "$SW_TMP/record.err" | grep -qv "(tracepoint/syscalls/"'
+	expect "no syscalls: trace has no connect" eval '! trace_has "^connect "'
+	expect "no syscalls: trace still has the shell's exec with the socket on stdin" \
+		trace_has "^execve .*exe=/bin/bash .*fd0=sock:inet .*peer0=127\.0\.0\.1:$port"
+	show_trace
+	smoke_detect "no syscalls"
+	umount "$tfs"
+}
+
+# smoke_detect NAME: `shellwatch run` alerts once on the reverse shell, with the listener as peer.
 smoke_detect() {
-	local pid alerts=$SW_TMP/alerts
+	local pid alerts=$SW_TMP/alerts n=$1
 	: >"$alerts"
 	"$SW_BIN" run --json -o "$alerts" 2>"$SW_TMP/run.err" &
 	pid=$!
 	run_ready() { grep -q 'ready' "$SW_TMP/run.err" || exited "$pid"; }
 	alerted() { grep -qF "\"destination.port\":$port," "$alerts"; }
 	if ! wait_until 60 run_ready || exited "$pid"; then
-		tap_fail "detect: run started" "$(cat "$SW_TMP/run.err")"
+		tap_fail "$n: run started" "$(cat "$SW_TMP/run.err")"
 		return
 	fi
-	tap_ok "detect: run started"
-	reverse_shell detect
-	expect "detect: an alert for the reverse shell" wait_until 20 alerted
+	tap_ok "$n: run started"
+	reverse_shell "$n"
+	expect "$n: an alert for the reverse shell" wait_until 20 alerted
 	kill -TERM "$pid"
 	wait_until 20 exited "$pid" || kill -9 "$pid"
-	expect "detect: run exited cleanly" wait "$pid"
-	expect "detect: exactly one alert for it" test "$(grep -cF "\"destination.port\":$port," "$alerts")" = 1
-	expect "detect: the alert names the listener as peer" grep -qF '"destination.ip":"127.0.0.1"' "$alerts"
+	expect "$n: run exited cleanly" wait "$pid"
+	expect "$n: exactly one alert for it" test "$(grep -cF "\"destination.port\":$port," "$alerts")" = 1
+	expect "$n: the alert names the listener as peer" grep -qF '"destination.ip":"127.0.0.1"' "$alerts"
 	[ "$fails" = 0 ] || { sed 's/^/# run: /' "$SW_TMP/run.err"; sed 's/^/# alert: /' "$alerts"; }
 	fails=0
 }
@@ -155,7 +178,8 @@ else
 	tap_fail "shellwatch record is available in the guest"
 fi
 if "$SW_BIN" run --help >/dev/null 2>&1; then
-	smoke_detect
+	smoke_detect detect
+	smoke_no_syscalls
 else
 	echo "# shellwatch run not available: detection not checked"
 fi
