@@ -15,6 +15,7 @@ if [ ! -r "$data/revshell-templates.txt" ]; then
 	exit 1
 fi
 mkdir -p "$work"
+make -s build/shellwatch build/tools/featurize # features and scorer from the same code
 $PY tools/gen_commands.py "$data/revshell-templates.txt" "$data/benign-train.txt" "$work"
 cut -f5 "$work/data.tsv" | build/tools/featurize --bits 18 > "$work/feat.txt"
 $PY tools/train.py "$work" --scorer build/shellwatch --compare

@@ -15,8 +15,8 @@ if [ ! -r "$data/revshell-templates.txt" ] || [ ! -r "$data/benign-train.txt" ];
 	exit 1
 fi
 mkdir -p "$work"
+make -s build/shellwatch build/tools/featurize # training and scoring must use the same code
 $PY tools/gen_commands.py "$data/revshell-templates.txt" "$data/benign-train.txt" "$work"
 cut -f5 "$work/data.tsv" | build/tools/featurize --bits 18 > "$work/feat.txt"
-make -s build/shellwatch
 $PY tools/train.py "$work" --scorer build/shellwatch --model-out models/default.swm
 echo "make model: installed models/default.swm; run make to embed it"
