@@ -2,7 +2,8 @@
 # bind_shell.sh: a real bind shell (python: listen, accept, dup2 onto 0, 1, 2, exec /bin/sh) on
 # 127.0.0.1 and on ::1 under `shellwatch record`. The trace must show, all from the shell's pid:
 # the accept with the client's address, the dup2s of the accepted socket onto 0, 1, 2, and the
-# exec of /bin/sh with sockets on stdio whose local end is the listening port.
+# exec of /bin/sh with sockets on stdio whose local end is the listening port. Unix-socket connect
+# and accept are marked as such.
 . "$(dirname "$0")/../lib.sh"
 require_live "bind shell under record"
 . "$(dirname "$0")/record.bash"
@@ -61,4 +62,16 @@ if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 else
 	tap_skip "inet6 bind shell" "no ::1 on lo"
 fi
+# unix sockets: connect and accept are reported, marked family=unix, without address or port
+sock=$SW_TMP/unix.sock
+socat -u UNIX-LISTEN:"$sock" OPEN:/dev/null &
+listener=$!
+wait_until 10 test -S "$sock"
+echo hi | socat -u - UNIX-CONNECT:"$sock" &
+client=$!
+wait "$client"
+check "unix: connect marked family=unix" wait_until 10 trace_has "$trace" \
+	"^connect pid=$client .* family=unix => 0\$"
+check "unix: accept marked family=unix" wait_until 10 trace_has "$trace" \
+	"^accept4? pid=$listener .* family=unix => [0-9]+\$"
 check "record exits 0 on SIGTERM and prints its counts" record_stop
