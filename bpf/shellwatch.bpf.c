@@ -99,12 +99,19 @@ static __always_inline bool skip_task(__u32 tgid)
 }
 
 /* Ring-buffer flags. Exec wakes the reader at once (a detection is decided there); other events
- * do not (live_poll collects them every LIVE_FLUSH_MS, or the next exec's wake-up does), unless
- * wake_bytes have piled up, so a burst cannot overflow the buffer. A wake-up is an irq_work
- * (a self-IPI): about 10 us per event in a VM, too much for dup or fork, ~1% of an exec. */
-static __always_inline __u64 wake_flags(bool urgent)
+ * do not (live_poll collects them every LIVE_FLUSH_MS, or the next exec's wake-up does), except
+ * the one whose reservation makes the waiting data cross wake_bytes, so a burst cannot overflow
+ * the buffer before the reader looks. Only the crossing wakes: a wake-up is an irq_work (a
+ * self-IPI), about 10-20 us per event in a VM, too much for every dup of a slow reader's backlog,
+ * about 2% of an exec. size: the bytes of the record being submitted. */
+static __always_inline __u64 wake_flags(bool urgent, __u64 size)
 {
-	if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+	__u64 avail;
+
+	if (urgent)
+		return BPF_RB_FORCE_WAKEUP;
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (avail >= wake_bytes && avail < wake_bytes + size + 8)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
 }
@@ -246,7 +253,7 @@ static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 ca
 	e->flags = call == WIRE_C_DUP3 ? PT_REGS_PARM3_SYSCALL(regs) : cmd;
 	e->sock = sock;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
-	bpf_ringbuf_submit(e, wake_flags(false));
+	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
 	return 0;
 }
 
@@ -303,7 +310,7 @@ static __always_inline int on_accept(struct trace_event_raw_sys_exit *ctx, __u16
 	e->fd = PT_REGS_PARM1_SYSCALL(user_regs(task));
 	e->ret = ret;
 	fd_describe(&e->sock, task, ret);
-	bpf_ringbuf_submit(e, wake_flags(false));
+	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
 	return 0;
 }
 
@@ -361,7 +368,7 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 		__builtin_memcpy(e->sock.paddr, &sa.in6.sin6_addr, 16);
 		e->sock.pport = bpf_ntohs(sa.in6.sin6_port);
 	}
-	bpf_ringbuf_submit(e, wake_flags(false));
+	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
 	return 0;
 }
 
@@ -440,7 +447,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));
 		fd_describe(&e->fds[i], task, i);
 	}
-	bpf_ringbuf_submit(e, wake_flags(true));
+	bpf_ringbuf_submit(e, wake_flags(true, sizeof(*e)));
 	return 0;
 }
 
@@ -459,7 +466,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	fill_hdr(&e->hdr, WIRE_FORK, WIRE_C_FORK, sizeof(*e), bpf_get_current_task_btf());
 	e->child = child_pid;
 	e->pad0 = 0;
-	bpf_ringbuf_submit(e, wake_flags(false));
+	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
 	return 0;
 }
 
@@ -477,6 +484,6 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	fill_hdr(&e->hdr, WIRE_EXIT, WIRE_C_EXIT, sizeof(*e), p);
 	e->status = p->exit_code;
 	e->pad0 = 0;
-	bpf_ringbuf_submit(e, wake_flags(false));
+	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
 	return 0;
 }
