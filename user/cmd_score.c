@@ -118,13 +118,15 @@ static void on_exec(void *ctx, const struct auditd_exec *ex)
 	if (need >= c->cmd_cap) {
 		char *nb = realloc(c->cmd, need + 1);
 
-		if (!nb)
-			return;
-		c->cmd = nb;
-		c->cmd_cap = need + 1;
-		auditd_cmdline(ex, c->cmd, c->cmd_cap);
+		if (nb) {
+			c->cmd = nb;
+			c->cmd_cap = need + 1;
+			auditd_cmdline(ex, c->cmd, c->cmd_cap);
+		} else { /* out of memory: score what fits rather than drop the command */
+			need = c->cmd_cap ? c->cmd_cap - 1 : 0;
+		}
 	}
-	score_one(c, c->cmd, need);
+	score_one(c, c->cmd ? c->cmd : "", need);
 }
 
 static int run(struct score_ctx *c, FILE *in)
