@@ -2,9 +2,10 @@
 """detection_check.py: questions the suites ask of `shellwatch run --json` output (JSON lines,
 field names of the design: process.pid, process.parent.pid, destination.port, source.port, ...).
 
-  detection_check.py count FILE [--pids P1,P2,...] [--port PORT] [--show]
-      Print how many detections match: process.pid or process.parent.pid in --pids (when given)
-      and destination.port or source.port equal to --port (when given). Exit 0 when at least one.
+  detection_check.py count FILE [--pids P1,P2,...] [--port PORT] [--max-delay MS] [--show]
+      Print how many detections match: process.pid or process.parent.pid in --pids (when given),
+      destination.port or source.port equal to --port (when given), and shellwatch.delay_ms at
+      most MS (when given). Exit 0 when at least one.
       --show adds a TAP comment per match: pid, rule, signals, delay.
   detection_check.py none FILE [--pids P1,P2,...]
       Exit 0 when FILE holds no detection (of a process or parent in --pids, when given);
@@ -41,7 +42,9 @@ def load(path):
 	return out
 
 
-def matches(d, pids, port):
+def matches(d, pids, port, max_delay=None):
+	if max_delay is not None and not (field(d, "shellwatch.delay_ms") or 0) <= max_delay:
+		return False
 	if pids and str(field(d, "process.pid")) not in pids and \
 	   str(field(d, "process.parent.pid")) not in pids:
 		return False
@@ -56,6 +59,7 @@ def main():
 	ap.add_argument("file")
 	ap.add_argument("--pids", default="")
 	ap.add_argument("--port")
+	ap.add_argument("--max-delay", type=float)
 	ap.add_argument("--show", action="store_true")
 	a = ap.parse_args()
 	try:
@@ -69,7 +73,7 @@ def main():
 		for d in bad[:12]:
 			print("# detection: %s" % json.dumps(d)[:400])
 		return 1 if bad else 0
-	hits = [d for d in dets if matches(d, pids, a.port)]
+	hits = [d for d in dets if matches(d, pids, a.port, a.max_delay)]
 	print(len(hits))
 	for d in hits if a.show else ():
 		print("# pid=%s ppid=%s rule=%s signals=%s delay_ms=%s" % (
