@@ -32,9 +32,11 @@ $(FEATURIZE) $(BENCH_SCORE): $(OUT)/tools/%: $(OUT)/tools/%.o $(LIB)
 
 .PHONY: model eval bench-score
 model: $(FEATURIZE)
+	$(Q)tools/deps.sh install-train
 	$(Q)tools/train.sh "$(SCORE_DATA)" "$(SCORE_WORK)"
 
 eval: $(FEATURIZE)
+	$(Q)tools/deps.sh install-train
 	$(Q)tools/eval.sh "$(SCORE_DATA)" "$(SCORE_WORK)"
 
 bench-score: $(BENCH_SCORE)

@@ -3,6 +3,8 @@
 #   tools/deps.sh install   install whatever is missing (root; runs apt-get update first if needed)
 #   tools/deps.sh list      print the package names
 #   tools/deps.sh missing   print the missing ones
+#   tools/deps.sh install-train   also what `make model` and `make eval` need (Debian's python3
+#                                 with numpy, scipy, scikit-learn and xgboost; not needed to build)
 set -euo pipefail
 
 BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev pkg-config"
@@ -11,8 +13,11 @@ BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-de
 TEST="strace socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox iproute2 \
 libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86"
 
+TRAIN="python3-numpy python3-scipy python3-sklearn python3-xgboost"
+GROUPS_WANTED="$BUILD $TEST"
+
 missing() {
-	for p in $BUILD $TEST; do
+	for p in $GROUPS_WANTED; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
 	done
 }
@@ -20,7 +25,8 @@ missing() {
 case "${1:-install}" in
 list) echo $BUILD $TEST ;;
 missing) missing ;;
-install)
+install | install-train)
+	[ "${1:-install}" = install-train ] && GROUPS_WANTED=$TRAIN
 	miss=$(missing | tr '\n' ' ')
 	[ -z "${miss// /}" ] && exit 0
 	if [ "$(id -u)" != 0 ]; then
@@ -34,5 +40,5 @@ install)
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $miss >/dev/null
 	;;
-*) echo "usage: $0 install|list|missing" >&2; exit 2 ;;
+*) echo "usage: $0 install|install-train|list|missing" >&2; exit 2 ;;
 esac
