@@ -188,22 +188,29 @@ long trace_unquote(const char *src, size_t srclen, char *dst, size_t cap, size_t
 	return (long)(i + 1);
 }
 
+static void out_u64(struct outbuf *o, const char *prefix, size_t plen, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	out_bytes(o, prefix, plen);
+	out_bytes(o, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 size_t trace_format(const struct sw_event *ev, char *dst, size_t cap)
 {
 	struct outbuf o = { dst, cap, 0 };
-	char num[64];
-	int n;
 
 	out_value(&o, ev->call.p, ev->call.len);
 	if (ev->has_pid) {
-		n = snprintf(num, sizeof(num), " pid=%" PRIu32 " ppid=%" PRIu32 " uid=%" PRIu32,
-			     ev->pid, ev->ppid, ev->uid);
-		out_bytes(&o, num, (size_t)n);
+		out_u64(&o, " pid=", 5, ev->pid);
+		out_u64(&o, " ppid=", 6, ev->ppid);
+		out_u64(&o, " uid=", 5, ev->uid);
 	}
-	if (ev->has_time) {
-		n = snprintf(num, sizeof(num), " t=%" PRIu64, ev->t_ns);
-		out_bytes(&o, num, (size_t)n);
-	}
+	if (ev->has_time)
+		out_u64(&o, " t=", 3, ev->t_ns);
 	for (uint32_t i = 0; i < ev->nargs; i++) {
 		out_bytes(&o, " ", 1);
 		out_bytes(&o, ev->args[i].name.p, ev->args[i].name.len);
