@@ -5,7 +5,6 @@
 #include "commands.h"
 
 const char *argp_program_version = "shellwatch 0.1";
-const char *argp_program_bug_address = "<https://github.com/shellwatch/shellwatch/issues>";
 
 static const struct {
 	const char *name;
