@@ -39,7 +39,7 @@ SW_TECH_SEND='echo sw-pid=$$; id; exit'
 # ---- plumbing ---------------------------------------------------------------------------------
 
 sw_tech_missing() {
-	local need
+	local need p
 	case $1 in
 	bash_tcp | sh_fd196) need="bash sh" ;;
 	python_dup2 | python_pty | python_bind) need="$SW_PY" ;;
