@@ -11,7 +11,8 @@ BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-de
 # Tests: the shells of the red-team suite, strace for captures, a fuzzing runtime, gnuplot for the
 # study plots, Debian's libbpf-tools for the execsnoop benchmark.
 TEST="strace socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox iproute2 \
-libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86"
+libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86 \
+git curl wget groff-base systemd"
 
 TRAIN="python3-numpy python3-scipy python3-sklearn python3-xgboost"
 GROUPS_WANTED="$BUILD $TEST"
