@@ -206,8 +206,10 @@ static void summary(struct run *r, struct live *lv)
 		fprintf(stderr, "; %lu killed, %lu kills failed", r->kills, r->kill_failed);
 	if (n) {
 		qsort(r->lat, n, sizeof(r->lat[0]), cmp_u64);
-		fprintf(stderr, "; exec to alert p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-			(double)r->lat[n / 2] / 1e6, (double)r->lat[(n * 99) / 100] / 1e6,
+		/* nearest rank: the smallest value with at least p% of the samples at or below */
+		fprintf(stderr, "; exec to alert (%zu alerts) p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+			n, (double)r->lat[(n * 50 + 99) / 100 - 1] / 1e6,
+			(double)r->lat[(n * 99 + 99) / 100 - 1] / 1e6,
 			(double)r->lat[n - 1] / 1e6);
 	}
 	if (r->sink.write_errors)

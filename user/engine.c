@@ -289,6 +289,11 @@ static void inherit(struct engine *e, struct stream *p, uint32_t child_pid)
 
 	if (!e->o.inherit_on_fork || child_pid == p->pid || (!p->len && !p->nparts))
 		return;
+	/* The incremental matcher carries everything a child could continue in the partial
+	 * matches: without one, the parent's events can never be part of the child's match, and
+	 * copying them into every child of a busy parent (a fork storm) would only cost memory. */
+	if (e->o.mode == ENGINE_INCREMENTAL && !p->nparts)
+		return;
 	c = stream_get(e, child_pid, true);
 	if (c == p)
 		return;
