@@ -20,6 +20,15 @@ enum {
 };
 #define SIG_CONFIRMED (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET)
 
+/* A remote shell, not only a suspicious command. A shell started by a process holding an inet
+ * connection is a relay (socat, ncat -e) only when a command line of the tree also looks
+ * malicious; alone it is every ssh login. */
+static inline bool alert_confirmed(uint32_t sig)
+{
+	return (sig & SIG_CONFIRMED) ||
+	       ((sig & SIG_HOLDS_SOCKET) && (sig & (SIG_SCORE | SIG_PARENT_SCORE)));
+}
+
 #define ALERT_CMD_MAX 1024
 
 struct alert {

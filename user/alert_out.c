@@ -21,6 +21,8 @@ const char *alert_name(const struct alert *a)
 		return "stdio-socket";
 	if (a->signals & SIG_PARENT_SOCKET)
 		return "parent-stdio-socket";
+	if (alert_confirmed(a->signals))
+		return "socket-relay";
 	return "suspicious-command";
 }
 

@@ -126,7 +126,7 @@ static int kill_pid(uint32_t pid)
 static void on_alert(void *ctx, struct alert *a)
 {
 	struct run *r = ctx;
-	bool confirmed = a->signals & SIG_CONFIRMED || a->signals & SIG_HOLDS_SOCKET;
+	bool confirmed = alert_confirmed(a->signals);
 
 	if (r->kill && confirmed) {
 		if (kill_pid(a->pid) == 0) {

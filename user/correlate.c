@@ -207,14 +207,6 @@ static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct pr
 	return sig;
 }
 
-static bool confirmed(uint32_t sig)
-{
-	/* A shell started by a process holding an inet connection is a relay (socat, ncat -e) only
-	 * when a command line of the tree also looks malicious; alone it is every ssh login. */
-	return (sig & SIG_CONFIRMED) ||
-	       ((sig & SIG_HOLDS_SOCKET) && (sig & (SIG_SCORE | SIG_PARENT_SCORE)));
-}
-
 static struct alert *find_pending(struct correlate *c, uint32_t id)
 {
 	for (unsigned i = 0; id && i < c->npending; i++)
@@ -231,7 +223,7 @@ static void drop_pending(struct correlate *c, struct alert *a)
 static void emit(struct correlate *c, struct alert *a)
 {
 	c->st.alerts++;
-	if (confirmed(a->signals))
+	if (alert_confirmed(a->signals))
 		c->st.confirmed++;
 	else
 		c->st.suspicious++;
@@ -291,9 +283,9 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 	sig = judge_exec(c, a, p);
 	if (!(sig & (SIG_CONFIRMED | SIG_SCORE | SIG_HOLDS_SOCKET | SIG_PARENT_SCORE)))
 		return;
-	if (!confirmed(sig) && !(sig & SIG_SCORE))
+	if (!alert_confirmed(sig) && !(sig & SIG_SCORE))
 		return;                       /* supporting signals alone do not alert */
-	if (p->alert || (!confirmed(sig) && p->suspect)) {
+	if (p->alert || (!alert_confirmed(sig) && p->suspect)) {
 		c->st.merged++;
 		return;
 	}
@@ -309,7 +301,7 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 		memcpy(a->matched, c->hit.matched, sizeof(a->matched));
 	}
 	a->detect_ns = mono_ns();
-	if (confirmed(sig))
+	if (alert_confirmed(sig))
 		raise_confirmed(c, a, p);
 	else
 		hold_suspicious(c, a, p);
@@ -350,13 +342,11 @@ static void on_dup(struct correlate *c, const struct wire_dup *w)
 	p->stdio[w->ret].kind = w->sock ? WIRE_FD_SOCK : WIRE_FD_OTHER;
 }
 
-/* Events that can be part of a remote-shell episode: a dup whose source is not a socket, or a
- * connect/accept of a unix socket, cannot; leaving them out keeps a busy script's stream (and
- * what each of its children inherits) short. docs/run.md says so for custom rules. */
+/* Events that can be part of a remote-shell episode: a connect or accept of a unix socket
+ * cannot (every program that logs or talks to dbus makes them); leaving them out keeps busy
+ * processes' streams short. docs/run.md says so for custom rules. */
 static bool episode_event(const struct wire_hdr *raw)
 {
-	if (raw->type == WIRE_DUP)
-		return ((const struct wire_dup *)raw)->sock;
 	if (raw->type == WIRE_SOCK)
 		return wire_fd_is_inet(&((const struct wire_sock_ev *)raw)->sock);
 	return true;
@@ -396,6 +386,7 @@ void correlate_tick(struct correlate *c, uint64_t now_ns)
 			continue;
 		}
 		c->scratch = *a;
+		c->scratch.detect_ns = now_ns;   /* the delay it reports includes the hold */
 		drop_pending(c, a);
 		emit(c, &c->scratch);
 	}
