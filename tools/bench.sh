@@ -6,7 +6,7 @@
 #   dup2-pipe  dup2 of a pipe onto fd 100 (the sensor filters every call in the kernel)
 #   exec       fork + exec /bin/true + wait
 # configurations: bare; empty (bpf/empty.bpf.c on the same hooks); record (`shellwatch record -o
-# /dev/null`); execsnoop (Debian's libbpf-tools, exec only). Prints ns/op, ratios to the empty
+# /dev/null`); run (`shellwatch run -o /dev/null`: detection with scoring); execsnoop (Debian's libbpf-tools, exec only). Prints ns/op, ratios to the empty
 # floor, and record's drop counts. Environment: ROUNDS (5), DUP_N (1000000), EXEC_N (1000),
 # WORKLOADS ("dup2 dup2-pipe exec").
 # The loop runs on CPU 0, what is attached (and reads events) on the other CPUs, when there are
@@ -52,6 +52,7 @@ start() {
 	bare) return 0 ;;
 	empty) $pin_att "$empty" 2>"$err" & att=$! ; wait_for "$err" 'ready' ;;
 	record) $pin_att "$bin" record -o /dev/null 2>"$err" & att=$! ; wait_for "$err" 'ready' ;;
+	run) $pin_att "$bin" run -o /dev/null 2>"$err" & att=$! ; wait_for "$err" 'ready' ;;
 	execsnoop) $pin_att "$execsnoop" >"$err" 2>&1 & att=$! ; wait_for "$err" 'PCOMM' ;;
 	esac
 }
@@ -63,7 +64,7 @@ stop() {
 }
 
 declare -A samples drops lat
-configs_for() { case $1 in exec) echo bare empty record execsnoop ;; *) echo bare empty record ;; esac; }
+configs_for() { case $1 in exec) echo bare empty record run execsnoop ;; *) echo bare empty record run ;; esac; }
 
 for r in $(seq "$rounds"); do
 	for w in $workloads; do
@@ -77,6 +78,10 @@ for r in $(seq "$rounds"); do
 			ns=$($pin_loop "$loop" "$w" "$n") || { stop; echo "bench: $w loop failed" >&2; exit 1; }
 			stop
 			samples[$w.$c]+="$ns "
+			if [ "$c" = run ]; then
+				d=$(sed -nE 's/^shellwatch run: .* ([0-9]+) dropped;.*/\1/p' "$err")
+				drops[$w.run]=$(( ${drops[$w.run]:-0} + ${d:-0} ))
+			fi
 			if [ "$c" = record ]; then
 				d=$(sed -nE 's/.* ([0-9]+) dropped.*/\1/p' "$err")
 				drops[$w]=$(( ${drops[$w]:-0} + ${d:-0} ))
@@ -145,5 +150,6 @@ for w in $workloads; do
 	printf '%-10s record: %s events/round, %s dropped in all rounds, exec delivery mean %s us (median of rounds), max %s us\n' \
 		"$w" "$(median <<<"${samples[$w.events]}")" "${drops[$w]:-0}" \
 		"$(median <<<"${samples[$w.latmean]}")" "${lat[$w]:--}"
+	printf '%-10s run: %s dropped in all rounds\n' "$w" "${drops[$w.run]:-0}"
 done
 stats_pass
