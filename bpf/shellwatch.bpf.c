@@ -39,6 +39,7 @@ const volatile __u32 filter_pid = 0;     /* only this tgid, when non-zero */
 const volatile __u8 filter_comm_on = 0;  /* only tasks whose comm is filter_comm */
 const volatile char filter_comm[WIRE_COMM_LEN] = {};
 const volatile __u64 wake_bytes = 1 << 20; /* wake the reader once this much data waits */
+const volatile __u8 kill_stdio_inet = 0; /* SIGKILL a program exec'd with an inet socket on stdio */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -441,11 +442,16 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	fill_hdr(&e->hdr, WIRE_EXEC, exec_call(old_pid), sizeof(*e), task);
 	n = bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), bprm->filename);
 	e->exe_len = n > 0 ? n : 0;
-	e->pad0 = 0;
+	e->killed = 0;
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));
 		fd_describe(&e->fds[i], task, i);
+		/* --kill: the new program dies before its first instruction (the signal is taken on
+		 * the way back to user space) */
+		if (kill_stdio_inet && !e->killed && e->fds[i].kind == WIRE_FD_SOCK &&
+		    (e->fds[i].family == AF_INET || e->fds[i].family == AF_INET6))
+			e->killed = !bpf_send_signal(9);
 	}
 	bpf_ringbuf_submit(e, wake_flags(true, sizeof(*e)));
 	return 0;

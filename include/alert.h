@@ -47,6 +47,7 @@ struct alert {
 	unsigned nmatched;
 	char matched[ENGINE_MAX_MATCHED][256];
 	bool killed;                 /* --kill sent SIGKILL */
+	bool killed_in_kernel;       /* at the exec, by the BPF program: before the program ran */
 	uint64_t kill_ns;            /* ktime of the kill, 0 if none */
 };
 

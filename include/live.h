@@ -32,6 +32,8 @@ struct live_opts {
 	const char *comm;      /* report only tasks with this comm (max 15 bytes); NULL: all */
 	uint32_t ringbuf_mb;   /* ring buffer size in MiB, a power of 2; 0: 8 */
 	bool verbose;          /* libbpf's own messages on stderr */
+	bool kill_stdio_inet;  /* the kernel SIGKILLs every program exec'd with an inet socket on
+				  stdio (wire_exec.killed says so): `run --kill` */
 };
 
 struct live_stats {

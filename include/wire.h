@@ -101,7 +101,7 @@ struct wire_exec {
 	__u32 argv_len;    /* bytes used in argv[], trailing NUL included */
 	__u16 exe_len;     /* bytes used in exe[], NUL included */
 	__u8 argv_trunc;   /* 1 when the command line was longer than WIRE_ARGV_MAX */
-	__u8 pad0;
+	__u8 killed;       /* 1 when the kernel sent SIGKILL (kill_stdio_inet: inet socket on stdio) */
 	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];

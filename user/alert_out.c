@@ -89,7 +89,9 @@ int alert_write_text(FILE *f, const struct alert *a)
 		fprintf(f, " parent_score=%.3f", a->pscore);
 	fprintf(f, " signals=%s delay=%.3fms", sigs, delay_ms(a));
 	if (a->killed)
-		fprintf(f, " killed=%.3fms", (double)(a->kill_ns - a->exec_ns) / 1e6);
+		fprintf(f, " killed=%s", a->killed_in_kernel ? "kernel,at-exec" : "user-space");
+	if (a->killed && !a->killed_in_kernel)
+		fprintf(f, ",%.3fms", (double)(a->kill_ns - a->exec_ns) / 1e6);
 	put_quoted(f, "cmd", a->cmd);
 	put_quoted(f, "parent_cmd", a->pcmd);
 	fputc('\n', f);
@@ -157,6 +159,8 @@ int alert_write_json(FILE *f, const struct alert *a, const char *hostname)
 	for (unsigned i = 0; i < a->nmatched; i++)
 		json_object_array_add(m, json_object_new_string(a->matched[i]));
 	add(o, "shellwatch.matched", m);
+	if (a->killed)
+		add(o, "shellwatch.killed", json_object_new_string(a->killed_in_kernel ? "kernel" : "user-space"));
 	if (a->killed)
 		add(o, "shellwatch.killed_ms",
 		    json_object_new_double((double)(a->kill_ns - a->exec_ns) / 1e6));

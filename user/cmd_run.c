@@ -38,7 +38,7 @@ struct run {
 	struct model model;
 	const struct model *m;
 	struct correlate *c;
-	unsigned long kills, kill_failed;
+	unsigned long kills, kernel_kills, kill_failed;
 	uint64_t lat[LAT_MAX];       /* exec -> alert written, ns, confirmed alerts (a ring) */
 	uint64_t nlat;
 };
@@ -58,8 +58,10 @@ static const struct argp_option options[] = {
 					   "or pww (Progressive Window Widening, 50 ms batches)", 0 },
 	{ "hold", OPT_HOLD, "MS", 0, "how long a score-only alert waits for a confirmed one in the "
 				     "same process tree (default 200)", 0 },
-	{ "kill", OPT_KILL, 0, 0, "SIGKILL the process of every confirmed remote shell. Off by "
-				  "default: a false positive kills a legitimate process", 0 },
+	{ "kill", OPT_KILL, 0, 0, "SIGKILL every confirmed remote shell: in the kernel, before it "
+				  "runs, when it is exec'd with an inet socket on stdio, else from user "
+				  "space at the alert. Off by default: a false positive (e.g. an inetd-style "
+				  "service) kills a legitimate process", 0 },
 	{ "verbose", 'v', 0, 0, "show libbpf's messages (verifier log on errors)", 0 },
 	{ 0 }
 };
@@ -81,7 +83,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--threshold takes a number from 0 to 1, not '%s'", arg);
 		break;
 	case OPT_NO_SCORE: r->no_score = true; break;
-	case OPT_KILL: r->kill = true; break;
+	case OPT_KILL: r->kill = r->lo.kill_stdio_inet = true; break;
 	case OPT_ENGINE:
 		if (strcmp(arg, "pww") && strcmp(arg, "incremental"))
 			argp_error(state, "--engine is pww or incremental, not '%s'", arg);
@@ -128,7 +130,9 @@ static void on_alert(void *ctx, struct alert *a)
 	struct run *r = ctx;
 	bool confirmed = alert_confirmed(a->signals);
 
-	if (r->kill && confirmed) {
+	if (a->killed) {
+		r->kernel_kills++;   /* killed in the kernel at its exec, before it ran */
+	} else if (r->kill && confirmed) {
 		if (kill_pid(a->pid) == 0) {
 			a->killed = true;
 			a->kill_ns = mono_ns();
@@ -203,7 +207,8 @@ static void summary(struct run *r, struct live *lv)
 		(unsigned long long)cs.engine.streams_evicted,
 		(unsigned long long)cs.engine.events_dropped);
 	if (r->kill)
-		fprintf(stderr, "; %lu killed, %lu kills failed", r->kills, r->kill_failed);
+		fprintf(stderr, "; %lu killed in the kernel at exec, %lu from user space, %lu kills "
+			"failed", r->kernel_kills, r->kills, r->kill_failed);
 	if (n) {
 		qsort(r->lat, n, sizeof(r->lat[0]), cmp_u64);
 		/* nearest rank: the smallest value with at least p% of the samples at or below */

@@ -301,6 +301,10 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 		memcpy(a->matched, c->hit.matched, sizeof(a->matched));
 	}
 	a->detect_ns = mono_ns();
+	if (w->killed) {             /* run --kill: the kernel killed it at the exec already */
+		a->killed = a->killed_in_kernel = true;
+		a->kill_ns = w->hdr.ktime;
+	}
 	if (alert_confirmed(sig))
 		raise_confirmed(c, a, p);
 	else

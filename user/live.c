@@ -61,6 +61,7 @@ static int configure(struct live *lv, const struct live_opts *o, char *why, size
 	}
 	s->rodata->self_tgid = getpid();
 	s->rodata->filter_pid = o->pid;
+	s->rodata->kill_stdio_inet = o->kill_stdio_inet;
 	s->rodata->wake_bytes = (uint64_t)(mb << 20) / 4;
 	if (o->comm) {
 		if (strlen(o->comm) >= WIRE_COMM_LEN) {

@@ -84,15 +84,17 @@ run_stop
 check "run exits 0 on SIGTERM" test $? -eq 0
 check "run prints its counts on stderr" grep -qE '^shellwatch run: [0-9]+ events, .* dropped;' "$SW_TMP/run.err"
 
-# --kill: the shell is killed; a command that takes a second never reports back.
+# --kill: the shell, exec'd with the socket on stdio, is killed by the kernel at its exec, before
+# its first instruction: the command its listener sent at once never runs.
 out3=$SW_TMP/kill.json
 if run_start "$out3" --kill; then
 	port3=$(free_port)
-	reverse_shell "$port3" 'sleep 1; echo survived-$((6*7)); exit'
+	reverse_shell "$port3" 'echo survived-$((6*7)); exit'
 	check "--kill: alert within 2 s" wait_until 2 has_alert_for "$out3" "$port3"
 	a=$(alerts_for "$out3" "$port3" | head -1)
 	k=$(field "$a" shellwatch.killed_ms)
 	check "--kill: the alert says the shell was killed ($k ms after its exec)" test -n "$k" -a "$k" != None
+	check "--kill: killed in the kernel at the exec" test "$(field "$a" shellwatch.killed)" = kernel
 	check "--kill: the shell is gone" wait_until 5 pid_gone "$(field "$a" process.pid)"
 	wait_until 10 pid_gone "$LISTENER_PID"
 	check "--kill: the shell never ran the listener's command" bash -c "! grep -q survived-42 '$SW_TMP/listener.$port3'"
