@@ -34,7 +34,7 @@ enum engine_mode {
 struct sw_detection {
 	const char *rule;
 	uint32_t pid, ppid, uid;
-	bool has_pid;
+	bool has_pid, has_uid;
 	enum engine_clock clock;  /* unit of the times below: events of the stream, or ns */
 	uint64_t first_time, last_time; /* first and last matched event */
 	uint64_t detect_time;     /* end of the window that found it (PWW), the last event (incr.) */

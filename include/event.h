@@ -30,7 +30,8 @@ struct sw_event {
 	struct sw_arg args[SW_EVENT_MAX_ARGS];
 	struct sw_str ret;             /* return value text; valid when has_ret */
 	bool has_ret;
-	bool has_pid;                  /* pid/ppid/uid known (live, pid=, strace -f) */
+	bool has_pid;                  /* pid and ppid known (live, pid=, strace -f) */
+	bool has_uid;                  /* uid known (live, uid=; strace does not show it) */
 	bool has_time;                 /* t_ns known (live, t=, strace -t/-tt/-ttt) */
 	uint32_t pid, ppid, uid;       /* process (tgid), parent, real uid */
 	uint64_t t_ns;                 /* event time in ns (monotonic for live capture) */

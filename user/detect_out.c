@@ -111,6 +111,8 @@ int detect_write_json(FILE *f, const struct sw_detection *d)
 	if (d->has_pid) {
 		json_object_object_add(o, "process.pid", json_object_new_int64(d->pid));
 		json_object_object_add(o, "process.parent.pid", json_object_new_int64(d->ppid));
+	}
+	if (d->has_uid) {
 		snprintf(uid, sizeof(uid), "%" PRIu32, d->uid);
 		json_object_object_add(o, "user.id", json_object_new_string(uid));
 	}

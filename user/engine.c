@@ -359,6 +359,7 @@ void engine_feed(struct engine *e, const struct sw_event *ev)
 		s->has_pid = true;
 		s->ppid = ev->ppid ? ev->ppid : s->ppid;
 		s->uid = ev->uid;
+		s->has_uid = ev->has_uid;
 	}
 	if (call >= 0 || e->o.keep_all)
 		append(e, s, ev, call);
@@ -430,6 +431,7 @@ void engine_report(struct engine *e, struct stream *s, const struct rule *r,
 {
 	struct sw_detection d = {
 		.rule = r->name, .pid = s->pid, .ppid = s->ppid, .uid = s->uid, .has_pid = s->has_pid,
+		.has_uid = s->has_uid,
 		.clock = e->o.clock, .detect_time = detect_time, .level = level, .nmatched = nm,
 	};
 	const struct ev_rec *sorted[ENGINE_MAX_MATCHED];

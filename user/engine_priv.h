@@ -32,7 +32,7 @@ struct partial {
 
 struct stream {
 	uint32_t pid, ppid, uid;
-	bool has_pid, used;
+	bool has_pid, has_uid, used;
 	uint64_t count;         /* events kept so far: the count clock */
 	uint64_t next_n;
 	struct ev_rec *ring;

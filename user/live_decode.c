@@ -242,7 +242,7 @@ int live_decode(const void *raw, size_t size, struct sw_event *ev, char *scratch
 		return -EINVAL;
 	memset(ev, 0, sizeof(*ev));
 	ev->call = sw_str_c(call_names[h->call]);
-	ev->has_pid = ev->has_time = true;
+	ev->has_pid = ev->has_uid = ev->has_time = true;
 	ev->pid = h->pid, ev->ppid = h->ppid, ev->uid = h->uid;
 	ev->t_ns = h->ktime;
 	add(&b, "comm", put_bytes(&b, h->comm, strnlen(h->comm, WIRE_COMM_LEN)));

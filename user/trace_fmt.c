@@ -207,7 +207,8 @@ size_t trace_format(const struct sw_event *ev, char *dst, size_t cap)
 	if (ev->has_pid) {
 		out_u64(&o, " pid=", 5, ev->pid);
 		out_u64(&o, " ppid=", 6, ev->ppid);
-		out_u64(&o, " uid=", 5, ev->uid);
+		if (ev->has_uid)
+			out_u64(&o, " uid=", 5, ev->uid);
 	}
 	if (ev->has_time)
 		out_u64(&o, " t=", 3, ev->t_ns);

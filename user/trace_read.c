@@ -86,7 +86,7 @@ static int take_common(struct sw_event *ev, struct sw_str name, struct sw_str va
 	else if (name.p[0] == 'p')
 		ev->ppid = (uint32_t)n;
 	else
-		ev->uid = (uint32_t)n;
+		ev->uid = (uint32_t)n, ev->has_uid = true;
 	return 1;
 }
 
@@ -127,7 +127,7 @@ int trace_parse_line(void *state, char *s, size_t len, struct sw_event *ev, cons
 
 	(void)state;
 	ev->nargs = 0;
-	ev->has_ret = ev->has_pid = ev->has_time = false;
+	ev->has_ret = ev->has_pid = ev->has_uid = ev->has_time = false;
 	ev->pid = ev->ppid = ev->uid = 0;
 	ev->t_ns = 0;
 	while (i < len && is_space(s[i]))

@@ -80,6 +80,9 @@ static void test_format_event(void)
 	ev.pid = 10, ev.ppid = 1, ev.uid = 0, ev.t_ns = 123;
 	ev.args[1].val = sw_str_c("");
 	trace_format(&ev, line, sizeof(line));
+	CHECKF(!strcmp(line, "dup2 pid=10 ppid=1 t=123 fd=4 newfd=\"\" => 0"), "%s", line);
+	ev.has_uid = true;   /* an unknown uid (strace) is left out, a known one written */
+	trace_format(&ev, line, sizeof(line));
 	CHECKF(!strcmp(line, "dup2 pid=10 ppid=1 uid=0 t=123 fd=4 newfd=\"\" => 0"), "%s", line);
 
 	/* A cut line stays NUL-terminated and reports the length it needed. */
