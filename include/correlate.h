@@ -17,6 +17,7 @@
 #include "event.h"
 #include "model.h"
 #include "proctab.h"
+#include "procscan.h"
 #include "rules.h"
 #include "wire.h"
 
@@ -47,6 +48,10 @@ struct correlate;
 /* NULL with errno set. */
 struct correlate *correlate_new(const struct correlate_opts *o);
 void correlate_event(struct correlate *c, const struct sw_event *ev, const struct wire_hdr *raw);
+/* A process that was running before the sensor attached (user/procscan.c): entered unless a live
+ * event already created it. One that already has an inet socket on stdio (a remote shell started
+ * before the sensor) is alerted at once, as `stdio-socket`, once per process tree. */
+void correlate_seed(struct correlate *c, const struct procscan_entry *e);
 /* Call now and then (every poll): emits score-only alerts whose hold ran out, advances the
  * engine's clock. now_ns is CLOCK_MONOTONIC, the clock of the kernel's event times. */
 void correlate_tick(struct correlate *c, uint64_t now_ns);

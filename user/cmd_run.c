@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "correlate.h"
 #include "live.h"
+#include "procscan.h"
 #include "score.h"
 #include "sink.h"
 
@@ -144,6 +145,13 @@ static void on_alert(void *ctx, struct alert *a)
 	sink_write(&r->sink, a);
 	if (confirmed)
 		r->lat[r->nlat++ % LAT_MAX] = mono_ns() - a->exec_ns;
+}
+
+static void on_seed(void *ctx, const struct procscan_entry *e)
+{
+	struct run *r = ctx;
+
+	correlate_seed(r->c, e);
 }
 
 static int on_event(void *ctx, const struct sw_event *ev, const struct wire_hdr *raw)
@@ -281,6 +289,12 @@ static int start(struct run *r)
 		fprintf(stderr, "shellwatch run: %s\n", why);
 		rc = SW_EXIT_RUNTIME;
 	} else {
+		/* after attaching, so no process falls between the scan and the live events */
+		int n = procscan("/proc", on_seed, r);
+
+		if (n < 0)
+			fprintf(stderr, "shellwatch run: warning: cannot read /proc (%s): processes "
+					"started before the sensor are unknown to it\n", strerror(-n));
 		rc = detect(r, lv);
 		summary(r, lv);
 	}

@@ -417,3 +417,37 @@ void correlate_free(struct correlate *c)
 	proctab_free(c->procs);
 	free(c);
 }
+
+void correlate_seed(struct correlate *c, const struct procscan_entry *e)
+{
+	struct proc *p = proctab_get(c->procs, e->pid);
+	const struct proc *pp;
+	const struct wire_fd *s;
+	struct alert *a = &c->scratch;
+
+	if (p || !(p = proctab_upsert(c->procs, e->pid, e->ppid)))
+		return;
+	memcpy(p->stdio, e->stdio, sizeof(p->stdio));
+	snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
+	snprintf(p->cmd, sizeof(p->cmd), "%s", e->cmd);
+	p->score = c->o.model ? (float)score_cmdline(c->o.model, p->cmd, strlen(p->cmd), NULL) : -1;
+	pp = parent_of(c, p);
+	if (pp && pp->alert) {
+		p->alert = pp->alert;
+		return;
+	}
+	if (!(s = inet_stdio(p->stdio)))
+		return;
+	memset(a, 0, sizeof(*a));
+	a->signals = SIG_STDIO_SOCKET;
+	a->pid = e->pid, a->ppid = e->ppid, a->uid = e->uid;
+	a->score = p->score;
+	a->pscore = pp ? pp->score : -1;
+	fill_from_proc(c, a, p);
+	snprintf(a->exe, sizeof(a->exe), "%s", e->exe);
+	a->peer = *s;
+	a->has_peer = true;
+	a->detect_ns = mono_ns();
+	a->exec_ns = a->detect_ns;   /* the exec happened before the sensor: no delay to report */
+	raise_confirmed(c, a, p);
+}

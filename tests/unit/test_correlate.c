@@ -250,6 +250,41 @@ static void test_exit_frees(void)
 	correlate_free(c);
 }
 
+/* Processes found in /proc at start-up: a reverse shell already running is alerted once (not again
+ * for its child); a shell on a terminal is not. */
+static void test_seeded_processes(void)
+{
+	struct correlate *c = fresh(false);
+	struct procscan_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.pid = 800, e.ppid = 1, e.uid = 1000;
+	snprintf(e.comm, sizeof(e.comm), "bash");
+	snprintf(e.cmd, sizeof(e.cmd), "bash -i");
+	snprintf(e.exe, sizeof(e.exe), "/usr/bin/bash");
+	for (int i = 0; i < 3; i++)
+		inet(&e.stdio[i], "192.0.2.9", 443);
+	correlate_seed(c, &e);
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(ngot && got[0].pid == 800 && got[0].uid == 1000 && got[0].signals == SIG_STDIO_SOCKET);
+	CHECK(ngot && got[0].peer.pport == 443 && !strcmp(got[0].exe, "/usr/bin/bash"));
+	e.pid = 801, e.ppid = 800;                     /* its child, also on the socket */
+	correlate_seed(c, &e);
+	CHECKF(ngot == 1, "%u alerts after the child", ngot);
+
+	e.pid = 900, e.ppid = 1;                       /* another tree, another alert */
+	snprintf(e.cmd, sizeof(e.cmd), "python3 x.py");
+	correlate_seed(c, &e);
+	CHECKF(ngot == 2, "%u alerts", ngot);
+	for (int i = 0; i < 3; i++)
+		memset(&e.stdio[i], 0, sizeof(e.stdio[i])), e.stdio[i].kind = WIRE_FD_TTY;
+	snprintf(e.cmd, sizeof(e.cmd), "-bash");
+	e.pid = 950, e.ppid = 1;                       /* an unrelated terminal shell: quiet */
+	correlate_seed(c, &e);
+	CHECKF(ngot == 2, "%u alerts after a terminal shell", ngot);
+	correlate_free(c);
+}
+
 int main(void)
 {
 	RUN(test_reverse_shell_child);
@@ -258,5 +293,6 @@ int main(void)
 	RUN(test_score_only_is_held);
 	RUN(test_confirmed_absorbs_held);
 	RUN(test_exit_frees);
+	RUN(test_seeded_processes);
 	return tap_done();
 }

@@ -1,0 +1,223 @@
+/* procscan.c: reads /proc once at start-up (include/procscan.h): each process's parent, name,
+ * command line and what its stdio is. A socket is named by its inode in /proc/PID/fd; the
+ * net/tcp and net/tcp6 tables give its two ends. Sockets of other network namespaces are not in
+ * those tables and stay "socket, family unknown". */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "procscan.h"
+
+struct inet_sock {
+	unsigned long inode;
+	struct wire_fd fd;
+};
+
+struct sock_table {
+	struct inet_sock *v;
+	size_t n, cap;
+};
+
+/* "0100007F:1F90" (IPv4) or 32 hex digits (IPv6, four host-order words) and a hex port. */
+static int parse_endpoint(const char *s, int family, uint8_t addr[16], uint16_t *port)
+{
+	unsigned int w[4], p;
+
+	if (family == AF_INET) {
+		if (sscanf(s, "%8x:%x", &w[0], &p) != 2)
+			return -1;
+		memcpy(addr, &w[0], 4);
+	} else {
+		if (sscanf(s, "%8x%8x%8x%8x:%x", &w[0], &w[1], &w[2], &w[3], &p) != 5)
+			return -1;
+		memcpy(addr, w, 16);
+	}
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static void load_table(struct sock_table *t, const char *path, int family)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], local[64], remote[64];
+	unsigned long inode;
+
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f)) {   /* header */
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct inet_sock s = { 0 };
+
+		if (sscanf(line, " %*d: %63s %63s %*x %*s %*s %*s %*u %*u %lu", local, remote,
+			   &inode) != 3 || !inode)
+			continue;
+		s.inode = inode;
+		s.fd.kind = WIRE_FD_SOCK;
+		s.fd.family = (uint16_t)family;
+		if (parse_endpoint(local, family, s.fd.laddr, &s.fd.lport) ||
+		    parse_endpoint(remote, family, s.fd.paddr, &s.fd.pport))
+			continue;
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? 2 * t->cap : 256;
+			struct inet_sock *v = realloc(t->v, cap * sizeof(*v));
+
+			if (!v)
+				break;
+			t->v = v, t->cap = cap;
+		}
+		t->v[t->n++] = s;
+	}
+	fclose(f);
+}
+
+static const struct wire_fd *find_sock(const struct sock_table *t, unsigned long inode)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].inode == inode)
+			return &t->v[i].fd;
+	return NULL;
+}
+
+static void describe_fd(struct wire_fd *out, const char *root, uint32_t pid, int fd,
+			const struct sock_table *t)
+{
+	char path[128], link[256];
+	unsigned long inode;
+	struct stat st;
+	ssize_t n;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "%s/%u/fd/%d", root, pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		out->kind = errno == ENOENT ? WIRE_FD_NONE : WIRE_FD_OTHER;
+		return;
+	}
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%lu]", &inode) == 1) {
+		const struct wire_fd *s = find_sock(t, inode);
+
+		if (s)
+			*out = *s;
+		else
+			out->kind = WIRE_FD_SOCK;   /* unix, udp or another netns: family unknown */
+	} else if (!strncmp(link, "pipe:", 5)) {
+		out->kind = WIRE_FD_PIPE;
+	} else if (!strncmp(link, "/dev/pts/", 9) || !strncmp(link, "/dev/tty", 8) ||
+		   !strcmp(link, "/dev/console") || !strcmp(link, "/dev/ptmx")) {
+		out->kind = WIRE_FD_TTY;
+	} else if (!stat(path, &st)) {
+		out->kind = S_ISFIFO(st.st_mode) ? WIRE_FD_FIFO : S_ISREG(st.st_mode) ? WIRE_FD_FILE
+										: WIRE_FD_OTHER;
+	} else {
+		out->kind = WIRE_FD_OTHER;
+	}
+}
+
+/* comm and ppid from /proc/PID/stat: "pid (comm) state ppid ...", comm may hold ") ". */
+static int read_stat(const char *root, uint32_t pid, struct procscan_entry *e)
+{
+	char path[128], buf[512], *open, *close;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	open = strchr(buf, '(');
+	close = strrchr(buf, ')');
+	if (!open || !close || close < open || sscanf(close + 1, " %*c %u", &e->ppid) != 1)
+		return -1;
+	n = (size_t)(close - open - 1);
+	if (n >= sizeof(e->comm))
+		n = sizeof(e->comm) - 1;
+	memcpy(e->comm, open + 1, n);
+	e->comm[n] = '\0';
+	return 0;
+}
+
+static void read_uid(const char *root, uint32_t pid, struct procscan_entry *e)
+{
+	char path[128], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/status", root, pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u", &e->uid) == 1)
+			break;
+	fclose(f);
+}
+
+static void read_cmdline(const char *root, uint32_t pid, struct procscan_entry *e)
+{
+	char path[128];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/%u/cmdline", root, pid);
+	if ((f = fopen(path, "r"))) {
+		n = fread(e->cmd, 1, sizeof(e->cmd) - 1, f);
+		fclose(f);
+	}
+	while (n && e->cmd[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (e->cmd[i] == '\0')
+			e->cmd[i] = ' ';
+	e->cmd[n] = '\0';
+}
+
+int procscan(const char *root, procscan_fn fn, void *ctx)
+{
+	struct sock_table t = { 0 };
+	struct procscan_entry e;
+	struct dirent *d;
+	char path[128];
+	DIR *dir = opendir(root);
+	int count = 0;
+	ssize_t n;
+
+	if (!dir)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/net/tcp", root);
+	load_table(&t, path, AF_INET);
+	snprintf(path, sizeof(path), "%s/net/tcp6", root);
+	load_table(&t, path, AF_INET6);
+	while ((d = readdir(dir))) {
+		char *end;
+		unsigned long pid = strtoul(d->d_name, &end, 10);
+
+		if (!isdigit((unsigned char)d->d_name[0]) || *end || !pid || pid > UINT32_MAX)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.pid = (uint32_t)pid;
+		if (read_stat(root, e.pid, &e))
+			continue;   /* gone meanwhile */
+		read_cmdline(root, e.pid, &e);
+		read_uid(root, e.pid, &e);
+		snprintf(path, sizeof(path), "%s/%u/exe", root, e.pid);
+		n = readlink(path, e.exe, sizeof(e.exe) - 1);
+		e.exe[n > 0 ? n : 0] = '\0';
+		for (int fd = 0; fd < 3; fd++)
+			describe_fd(&e.stdio[fd], root, e.pid, fd, &t);
+		fn(ctx, &e);
+		count++;
+	}
+	closedir(dir);
+	free(t.v);
+	return count;
+}
