@@ -208,6 +208,25 @@ static __always_inline void fd_describe(struct wire_fd *out, struct task_struct 
 	}
 }
 
+/* Every socket file has the same file operations (socket_file_ops, not a symbol BPF can name
+ * on every kernel): learnt from the first file whose inode says socket (the loader primes it with
+ * a connect of its own), it turns the test into one read of f->f_op instead of two (f->f_inode,
+ * then i_mode) on the dup hot path. All CPUs store the same value, so the unsynchronised write is
+ * harmless. */
+__u64 sock_fops = 0;
+
+static __always_inline bool is_socket(struct file *f)
+{
+	if (!f)
+		return false;
+	if (sock_fops)
+		return (__u64)BPF_CORE_READ(f, f_op) == sock_fops;
+	if ((file_mode(f) & S_IFMT) != S_IFSOCK)
+		return false;
+	sock_fops = (__u64)BPF_CORE_READ(f, f_op);
+	return true;
+}
+
 static __always_inline struct pt_regs *user_regs(struct task_struct *task)
 {
 	return (struct pt_regs *)bpf_task_pt_regs(task);
@@ -234,11 +253,7 @@ static __always_inline int on_dup(struct trace_event_raw_sys_exit *ctx, __u16 ca
 		newfd = PT_REGS_PARM3_SYSCALL(regs);
 	}
 	/* on success ret and the old fd share one open file: look at ret */
-	{
-		struct file *f = fd_file(task, ret);
-
-		sock = f && (file_mode(f) & S_IFMT) == S_IFSOCK;
-	}
+	sock = is_socket(fd_file(task, ret));
 	if (ret > 2 && !sock)
 		return filtered();
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -344,10 +359,12 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 	void *uaddr;
 	__u64 alen;
 
-	if (skip_task(bpf_get_current_pid_tgid() >> 32))
-		return filtered();
 	task = bpf_get_current_task_btf();
 	regs = user_regs(task);
+	if (!sock_fops)   /* learn socket_file_ops (the loader's own priming connect does it) */
+		is_socket(fd_file(task, PT_REGS_PARM1_SYSCALL(regs)));
+	if (skip_task(task->tgid))
+		return filtered();
 	uaddr = (void *)PT_REGS_PARM2_SYSCALL(regs);
 	alen = PT_REGS_PARM3_SYSCALL(regs);
 	if (alen > sizeof(struct sockaddr_in6))

@@ -3,12 +3,15 @@
  * path (live_close) frees whatever was set up. Errors come back as one line naming the problem and
  * what to do; libbpf's own messages are printed only with opts->verbose.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -145,6 +148,22 @@ static int on_record(void *ctx, void *data, size_t size)
 	return lv->on_event ? lv->on_event(lv->cb_ctx, &ev, h) : 0;
 }
 
+/* One connect of our own lets the programs learn the file operations every socket shares
+ * (sock_fops in bpf/shellwatch.bpf.c) before the first dup depends on it: a UDP socket "connected"
+ * to 127.0.0.1:9, which sends nothing. Best effort: without it they learn from the first
+ * connect anyone makes. */
+static void prime_socket_ops(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	(void)connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+}
+
 static int load_and_attach(struct live *lv, const struct live_opts *o, char *why, size_t len)
 {
 	int err;
@@ -165,6 +184,7 @@ static int load_and_attach(struct live *lv, const struct live_opts *o, char *why
 	}
 	if (attach_all(lv, why, len))
 		return -1;
+	prime_socket_ops();
 	lv->rb = ring_buffer__new(bpf_map__fd(lv->skel->maps.events), on_record, lv, NULL);
 	if (!lv->rb) {
 		say(why, len, "cannot read the ring buffer: %s", strerror(errno));
