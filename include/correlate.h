@@ -39,6 +39,7 @@ struct correlate_stats {
 	uint64_t merged;             /* signals folded into an alert already raised for the tree */
 	uint64_t absorbed;           /* score-only alerts absorbed by a confirmed one */
 	uint64_t pending_dropped;    /* score-only alerts emitted early: no room to hold them */
+	uint64_t kernel_kills;       /* execs the kernel killed (run --kill), alerted or merged */
 	struct proctab_stats procs;
 	struct engine_stats engine;
 };

@@ -39,7 +39,7 @@ struct run {
 	struct model model;
 	const struct model *m;
 	struct correlate *c;
-	unsigned long kills, kernel_kills, kill_failed;
+	unsigned long kills, kill_failed;
 	uint64_t lat[LAT_MAX];       /* exec -> alert written, ns, confirmed alerts (a ring) */
 	uint64_t nlat;
 };
@@ -131,9 +131,7 @@ static void on_alert(void *ctx, struct alert *a)
 	struct run *r = ctx;
 	bool confirmed = alert_confirmed(a->signals);
 
-	if (a->killed) {
-		r->kernel_kills++;   /* killed in the kernel at its exec, before it ran */
-	} else if (r->kill && confirmed) {
+	if (!a->killed && r->kill && confirmed) {
 		if (kill_pid(a->pid) == 0) {
 			a->killed = true;
 			a->kill_ns = mono_ns();
@@ -215,8 +213,8 @@ static void summary(struct run *r, struct live *lv)
 		(unsigned long long)cs.engine.streams_evicted,
 		(unsigned long long)cs.engine.events_dropped);
 	if (r->kill)
-		fprintf(stderr, "; %lu killed in the kernel at exec, %lu from user space, %lu kills "
-			"failed", r->kernel_kills, r->kills, r->kill_failed);
+		fprintf(stderr, "; %llu killed in the kernel at exec, %lu from user space, %lu kills "
+			"failed", (unsigned long long)cs.kernel_kills, r->kills, r->kill_failed);
 	if (n) {
 		qsort(r->lat, n, sizeof(r->lat[0]), cmp_u64);
 		/* nearest rank: the smallest value with at least p% of the samples at or below */

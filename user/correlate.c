@@ -49,6 +49,7 @@ static void take_matches(struct alert *a, const struct sw_detection *d)
 
 static void fill_from_proc(struct correlate *c, struct alert *a, const struct proc *p);
 static void emit(struct correlate *c, struct alert *a);
+static void raise_confirmed(struct correlate *c, struct alert *a, struct proc *p);
 
 /* Rule hits: during the feed of an exec they join that exec's judgement; a hit that comes later
  * (PWW windows close after the event) is an alert of its own unless the tree already has one. */
@@ -75,12 +76,13 @@ static void on_detect(void *ctx, const struct sw_detection *d)
 	a->uid = d->uid;
 	a->score = a->pscore = -1;
 	take_matches(a, d);
-	if (p)
-		fill_from_proc(c, a, p);
 	a->detect_ns = mono_ns();
+	if (p) {
+		fill_from_proc(c, a, p);
+		raise_confirmed(c, a, p);
+		return;
+	}
 	a->id = ++c->next_id;
-	if (p)
-		p->alert = a->id;
 	emit(c, a);
 }
 
@@ -280,9 +282,8 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 	copy_str(a->cmd, sizeof(a->cmd), argv ? argv->p : "", argv ? argv->len : 0);
 	copy_str(a->exe, sizeof(a->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
 	p->score = c->o.model ? (float)score_cmdline(c->o.model, a->cmd, strlen(a->cmd), NULL) : -1;
+	c->st.kernel_kills += w->killed;
 	sig = judge_exec(c, a, p);
-	if (!(sig & (SIG_CONFIRMED | SIG_SCORE | SIG_HOLDS_SOCKET | SIG_PARENT_SCORE)))
-		return;
 	if (!alert_confirmed(sig) && !(sig & SIG_SCORE))
 		return;                       /* supporting signals alone do not alert */
 	if (p->alert || (!alert_confirmed(sig) && p->suspect)) {
