@@ -118,3 +118,17 @@ if run_start "$out3" --kill; then
 else
 	tap_fail "run --kill attaches" "$(cat "$SW_TMP/run.err")"
 fi
+
+# --engine pww: the rules search PWW windows (the hit comes after the exec and is merged); the
+# shell is still reported at its exec, once.
+out4=$SW_TMP/pww.json
+if run_start "$out4" --engine pww; then
+	port4=$(free_port)
+	reverse_shell "$port4"
+	check "--engine pww: alert within 2 s" wait_until 2 has_alert_for "$out4" "$port4"
+	wait_until 10 pid_gone "$SHELL_PID"
+	run_stop
+	check "--engine pww: one alert for the shell" test "$(alerts_for "$out4" "$port4" | wc -l)" -eq 1
+else
+	tap_fail "run --engine pww attaches" "$(cat "$SW_TMP/run.err")"
+fi
