@@ -27,5 +27,3 @@ trace_has() { grep -qE -- "$2" "$1"; }
 # trace_pid TRACE ERE: the pid= of the first line matching ERE.
 trace_pid() { grep -E -- "$2" "$1" | head -1 | sed -nE 's/^[a-z0-9]+ pid=([0-9]+) .*/\1/p'; }
 
-# pid_gone PID: true once PID has exited.
-pid_gone() { ! kill -0 "$1" 2>/dev/null; }
