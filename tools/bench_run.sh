@@ -5,7 +5,8 @@
 #   2. memory under a fork storm: peak RSS (VmHWM) of run while STORM processes live at once,
 #      against its RSS when idle, and the table counters (untracked, evicted, dropped).
 # Environment: SHELLS (100), STORM (5000), RUN_PREFIX (a command run is started under, e.g.
-# "nice -n -10" as the systemd unit does). Needs root.
+# "nice -n -10" as the systemd unit does), RUN_ARGS (more options for run, e.g. --realtime).
+# Needs root.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SW_BUILD:-$root/build}/shellwatch
@@ -22,7 +23,7 @@ ready() { grep -q '^shellwatch run: ready' "$tmp/run.err"; }
 listening() { ss -Htln "sport = :$1" | grep -q .; }
 rss_kb() { sed -nE "s/^$2:[[:space:]]+([0-9]+) kB/\1/p" "/proc/$1/status"; }
 
-${RUN_PREFIX:-} "$bin" run --json -o "$tmp/alerts" 2>"$tmp/run.err" &
+${RUN_PREFIX:-} "$bin" run --json -o "$tmp/alerts" ${RUN_ARGS:-} 2>"$tmp/run.err" &
 run=$!
 wait_for 20 ready || { echo "bench_run: run did not start: $(cat "$tmp/run.err")" >&2; exit 1; }
 idle=$(rss_kb "$run" VmRSS)

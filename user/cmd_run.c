@@ -3,6 +3,7 @@
  * Options, signals (INT/TERM stop, HUP reopens the output), --kill, and the closing counts. */
 #include <argp.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static void on_signal(int sig)
 struct run {
 	const char *rules_path, *model_path;
 	double threshold;            /* < 0: the model's own */
-	bool no_score, kill, pww;
+	bool no_score, kill, pww, realtime;
 	uint64_t hold_ns;
 	struct live_opts lo;
 	struct sink sink;
@@ -44,7 +45,7 @@ struct run {
 	uint64_t nlat;
 };
 
-enum { OPT_NO_SCORE = 1000, OPT_KILL, OPT_ENGINE, OPT_HOLD, OPT_SYSLOG };
+enum { OPT_NO_SCORE = 1000, OPT_KILL, OPT_ENGINE, OPT_HOLD, OPT_SYSLOG, OPT_REALTIME };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', 0, 0, "one JSON object per alert (ECS field names), nothing else on stdout", 0 },
@@ -63,6 +64,9 @@ static const struct argp_option options[] = {
 				  "runs, when it is exec'd with an inet socket on stdio, else from user "
 				  "space at the alert. Off by default: a false positive (e.g. an inetd-style "
 				  "service) kills a legitimate process", 0 },
+	{ "realtime", OPT_REALTIME, 0, 0, "run as SCHED_FIFO (priority 1): steadier detection latency "
+					  "on a busy machine, at the cost of CPU for others under an "
+					  "event flood", 0 },
 	{ "verbose", 'v', 0, 0, "show libbpf's messages (verifier log on errors)", 0 },
 	{ 0 }
 };
@@ -85,6 +89,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_SCORE: r->no_score = true; break;
 	case OPT_KILL: r->kill = r->lo.kill_stdio_inet = true; break;
+	case OPT_REALTIME: r->realtime = true; break;
 	case OPT_ENGINE:
 		if (strcmp(arg, "pww") && strcmp(arg, "incremental"))
 			argp_error(state, "--engine is pww or incremental, not '%s'", arg);
@@ -276,6 +281,13 @@ static int start(struct run *r)
 	char why[512];
 	int rc;
 
+	if (r->realtime) {
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp))
+			fprintf(stderr, "shellwatch run: warning: --realtime: %s (going on with the "
+					"normal policy)\n", strerror(errno));
+	}
 	if ((rc = sink_open(&r->sink))) {
 		fprintf(stderr, "shellwatch run: cannot open %s: %s\n", r->sink.path, strerror(-rc));
 		return SW_EXIT_RUNTIME;

@@ -132,3 +132,11 @@ if run_start "$out4" --engine pww; then
 else
 	tap_fail "run --engine pww attaches" "$(cat "$SW_TMP/run.err")"
 fi
+
+# --realtime: the sensor runs as SCHED_FIFO.
+if run_start "$SW_TMP/rt.json" --realtime; then
+	check "--realtime: run's policy is SCHED_FIFO" bash -c "chrt -p $RUN_PID | grep -q SCHED_FIFO"
+	run_stop
+else
+	tap_fail "run --realtime attaches" "$(cat "$SW_TMP/run.err")"
+fi
