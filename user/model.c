@@ -37,6 +37,15 @@ static int fail(char *err, size_t errlen, const struct reader *r, const char *wh
 	return -1;
 }
 
+/* "model line N: expected 'shellwatch-model 1'" and the like. */
+static int fail_item(char *err, size_t errlen, const struct reader *r, const char *what,
+		     const char *item)
+{
+	snprintf(err, errlen, "model line %u: %s '%s' (not a shellwatch model? docs/scoring.md)",
+		 r->line, what, item);
+	return -1;
+}
+
 /* Header line "key value"; value parsed into *v (double). */
 static int header(struct reader *r, const char *key, double *v, char *err, size_t errlen)
 {
@@ -44,18 +53,18 @@ static int header(struct reader *r, const char *key, double *v, char *err, size_
 	char *e;
 
 	if (!next_line(r) || strncmp(r->buf, key, k) || r->buf[k] != ' ')
-		return fail(err, errlen, r, key);
+		return fail_item(err, errlen, r, "expected", key);
 	errno = 0;
 	*v = strtod(r->buf + k + 1, &e);
 	if (errno || e == r->buf + k + 1 || *e || !isfinite(*v))
-		return fail(err, errlen, r, key);
+		return fail_item(err, errlen, r, "bad number after", key);
 	return 0;
 }
 
 static int expect(struct reader *r, const char *line, char *err, size_t errlen)
 {
 	if (!next_line(r) || strcmp(r->buf, line))
-		return fail(err, errlen, r, line);
+		return fail_item(err, errlen, r, "expected", line);
 	return 0;
 }
 
