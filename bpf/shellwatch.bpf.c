@@ -193,6 +193,8 @@ static __always_inline void fd_describe(struct wire_fd *out, struct task_struct 
 	case S_IFIFO:
 		out->kind = BPF_CORE_READ(f, f_inode, i_sb, s_magic) == PIPEFS_MAGIC ? WIRE_FD_PIPE :
 										      WIRE_FD_FIFO;
+		out->ino = BPF_CORE_READ(f, f_inode, i_ino);
+		out->dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
 		return;
 	case S_IFREG:
 		out->kind = WIRE_FD_FILE;

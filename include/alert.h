@@ -17,8 +17,10 @@ enum {
 	SIG_SCORE = 1 << 3,          /* its command line scored at or above the threshold */
 	SIG_PARENT_SCORE = 1 << 4,   /* its parent's (or an ancestor's) command line did */
 	SIG_HOLDS_SOCKET = 1 << 5,   /* supporting: a shell whose parent holds an inet connection */
+	SIG_PIPE_RELAY = 1 << 6,     /* a shell reading from and writing to processes that hold inet
+					connections, through pipes or fifos (nc | sh | nc, mkfifo) */
 };
-#define SIG_CONFIRMED (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET)
+#define SIG_CONFIRMED (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET | SIG_PIPE_RELAY)
 
 /* A remote shell, not only a suspicious command. A shell started by a process holding an inet
  * connection is a relay (socat, ncat -e) only when a command line of the tree also looks

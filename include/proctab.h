@@ -15,6 +15,7 @@
 
 #define PROC_CMD_MAX 256     /* bytes of the command line kept (shown as the parent command) */
 #define PROC_SOCKS 4         /* recent inet sockets remembered per process */
+#define PROC_EXE_MAX 96      /* bytes of the executable's path kept */
 
 struct proc_sock {
 	int32_t fd;          /* -1: empty */
@@ -24,6 +25,7 @@ struct proc_sock {
 struct proc {
 	uint32_t pid;        /* 0: empty slot */
 	uint32_t ppid;
+	uint32_t uid;
 	uint64_t exec_ns;    /* ktime of the last exec (0: not seen) */
 	struct wire_fd stdio[3];
 	struct proc_sock socks[PROC_SOCKS];
@@ -33,6 +35,7 @@ struct proc {
 	uint16_t cmd_len;
 	char comm[WIRE_COMM_LEN];
 	char cmd[PROC_CMD_MAX];
+	char exe[PROC_EXE_MAX];
 };
 
 struct proctab_stats {

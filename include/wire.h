@@ -66,15 +66,26 @@ struct wire_hdr {
 };
 
 /* A file descriptor and, for an inet/inet6 socket, both endpoints. IPv4 addresses use the first
- * four bytes of laddr/paddr. Ports are in host byte order. */
+ * four bytes of laddr/paddr. Ports are in host byte order. For a pipe or fifo, which one it is
+ * (inode number and the kernel's dev_t of its file system), so user space can tell which
+ * processes share it. */
 struct wire_fd {
 	__u8 kind;         /* enum wire_fd_kind */
 	__u8 pad0;
 	__u16 family;      /* AF_* when kind == WIRE_FD_SOCK */
 	__u16 lport;
 	__u16 pport;
-	__u8 laddr[16];
-	__u8 paddr[16];
+	union {
+		struct {
+			__u8 laddr[16];
+			__u8 paddr[16];
+		};
+		struct {
+			__u64 ino;     /* kind == WIRE_FD_PIPE or WIRE_FD_FIFO */
+			__u32 dev;     /* i_sb->s_dev: MAJOR << 20 | MINOR */
+			__u32 pad1;
+		};
+	};
 };
 
 /* accept, accept4 (peer of the new socket), connect (destination asked for). */
@@ -130,6 +141,7 @@ _Static_assert(__builtin_offsetof(struct wire_hdr, ktime) == 8, "wire_hdr.ktime"
 _Static_assert(__builtin_offsetof(struct wire_hdr, comm) == 32, "wire_hdr.comm");
 _Static_assert(sizeof(struct wire_fd) == 40, "wire_fd layout");
 _Static_assert(__builtin_offsetof(struct wire_fd, laddr) == 8, "wire_fd.laddr");
+_Static_assert(__builtin_offsetof(struct wire_fd, ino) == 8, "wire_fd.ino");
 _Static_assert(sizeof(struct wire_sock_ev) == 96, "wire_sock_ev layout");
 _Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 56, "wire_sock_ev.sock");
 _Static_assert(sizeof(struct wire_dup) == 72, "wire_dup layout");

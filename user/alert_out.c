@@ -11,6 +11,7 @@
 
 static const char *const sig_names[] = {
 	"rule", "stdio-socket", "parent-stdio-socket", "score", "parent-score", "parent-holds-socket",
+	"pipe-relay",
 };
 
 const char *alert_name(const struct alert *a)
@@ -21,6 +22,8 @@ const char *alert_name(const struct alert *a)
 		return "stdio-socket";
 	if (a->signals & SIG_PARENT_SOCKET)
 		return "parent-stdio-socket";
+	if (a->signals & SIG_PIPE_RELAY)
+		return "pipe-relay";
 	if (alert_confirmed(a->signals))
 		return "socket-relay";
 	return "suspicious-command";

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "correlate.h"
+#include "pipemap.h"
 #include "score.h"
 
 #define PENDING_MAX 32
@@ -13,6 +14,8 @@ struct correlate {
 	struct correlate_opts o;
 	struct engine *e;
 	struct proctab *procs;
+	struct pipemap *readers;     /* pipe or fifo -> a process reading it on its stdin */
+	struct pipemap *writers;     /* pipe or fifo -> a process writing it on its stdout/stderr */
 	struct correlate_stats st;
 	uint32_t next_id;
 	uint32_t cur_pid;            /* the exec being judged, for rule hits found while feeding it */
@@ -102,7 +105,9 @@ struct correlate *correlate_new(const struct correlate_opts *o)
 	eo.ctx = c;
 	c->e = engine_new(&eo);
 	c->procs = proctab_new(o->max_procs ? o->max_procs : 65536);
-	if (!c->e || !c->procs) {
+	c->readers = pipemap_new(8192);
+	c->writers = pipemap_new(8192);
+	if (!c->e || !c->procs || !c->readers || !c->writers) {
 		correlate_free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -181,11 +186,59 @@ static const struct wire_fd *ancestor_stdio(struct correlate *c, const struct pr
 	return s ? s : gp ? inet_stdio(gp->stdio) : NULL;
 }
 
+/* The process on the other end of pipe f: its writer (f is someone's stdin) or its reader (f
+ * is someone's stdout/stderr), if it still has f on its stdio. */
+static const struct proc *pipe_peer(struct correlate *c, const struct wire_fd *f, bool writer,
+				    uint32_t self)
+{
+	uint32_t pid = pipemap_get(writer ? c->writers : c->readers, f);
+	const struct proc *q = pid && pid != self ? proctab_get(c->procs, pid) : NULL;
+
+	if (!q)
+		return NULL;
+	if (writer ? wire_fd_same_pipe(&q->stdio[1], f) || wire_fd_same_pipe(&q->stdio[2], f)
+		   : wire_fd_same_pipe(&q->stdio[0], f))
+		return q;
+	return NULL;   /* stale: q's stdio changed since */
+}
+
+/* A process with an inet connection on the input side of pipe f (writer) or its output side,
+ * directly or through one filter in between (`nc ... > fifo; cat fifo | sh`). */
+static const struct proc *net_side(struct correlate *c, const struct wire_fd *f, bool writer,
+				   uint32_t self)
+{
+	const struct proc *q = pipe_peer(c, f, writer, self);
+
+	if (q && !last_sock(q) && !is_shell(q->exe))
+		q = pipe_peer(c, &q->stdio[writer ? 0 : 1], writer, q->pid);
+	return q && last_sock(q) ? q : NULL;
+}
+
+/* A shell fed by, and feeding, processes that hold inet connections, through pipes or fifos
+ * (nc ... | sh | nc ..., sh < fifo | nc > fifo, openssl s_client relays): the process on its
+ * input side, or NULL. Both directions are needed: `curl ... | sh` is not a remote shell. */
+static const struct proc *pipe_relay(struct correlate *c, const struct proc *s)
+{
+	const struct proc *in = is_shell(s->exe) ? net_side(c, &s->stdio[0], true, s->pid) : NULL;
+
+	if (in && (net_side(c, &s->stdio[1], false, s->pid) ||
+		   net_side(c, &s->stdio[2], false, s->pid)))
+		return in;
+	return NULL;
+}
+
+static void remember_pipes(struct correlate *c, const struct proc *p)
+{
+	pipemap_put(c->readers, &p->stdio[0], p->pid);
+	pipemap_put(c->writers, &p->stdio[1], p->pid);
+	pipemap_put(c->writers, &p->stdio[2], p->pid);
+}
+
 /* The signals of one exec; fills the alert's facts (peer, scores) as it goes. */
 static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct proc *p)
 {
 	const struct wire_fd *s = inet_stdio(p->stdio), *ps = ancestor_stdio(c, p);
-	const struct proc *pp = parent_of(c, p);
+	const struct proc *pp = parent_of(c, p), *relay;
 	double thr = c->o.threshold;
 	uint32_t sig = 0;
 
@@ -203,9 +256,12 @@ static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct pr
 		sig |= SIG_PARENT_SCORE;
 	if (is_shell(a->exe) && last_sock(pp))
 		sig |= SIG_HOLDS_SOCKET;
-	a->has_peer = s || ps || (sig & SIG_HOLDS_SOCKET);
+	relay = pipe_relay(c, p);
+	if (relay)
+		sig |= SIG_PIPE_RELAY;
+	a->has_peer = s || ps || (sig & SIG_HOLDS_SOCKET) || relay;
 	if (a->has_peer)
-		a->peer = s ? *s : ps ? *ps : *last_sock(pp);
+		a->peer = s ? *s : ps ? *ps : relay ? *last_sock(relay) : *last_sock(pp);
 	return sig;
 }
 
@@ -281,6 +337,9 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 	copy_str(p->cmd, sizeof(p->cmd), argv ? argv->p : "", argv ? argv->len : 0);
 	copy_str(a->cmd, sizeof(a->cmd), argv ? argv->p : "", argv ? argv->len : 0);
 	copy_str(a->exe, sizeof(a->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
+	copy_str(p->exe, sizeof(p->exe), a->exe, strlen(a->exe));
+	p->uid = w->hdr.uid;
+	remember_pipes(c, p);
 	p->score = c->o.model ? (float)score_cmdline(c->o.model, a->cmd, strlen(a->cmd), NULL) : -1;
 	c->st.kernel_kills += w->killed;
 	sig = judge_exec(c, a, p);
@@ -312,6 +371,48 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 		hold_suspicious(c, a, p);
 }
 
+/* A connection made after the shell started (nc connects once `sh` already reads the pipe):
+ * the relay is judged again from the shell's side. */
+static void relay_check(struct correlate *c, uint32_t shell)
+{
+	struct proc *s = shell ? proctab_get(c->procs, shell) : NULL;
+	const struct proc *relay = s && !s->alert ? pipe_relay(c, s) : NULL;
+	struct alert *a = &c->scratch;
+
+	if (!relay)
+		return;
+	memset(a, 0, sizeof(*a));
+	a->signals = SIG_PIPE_RELAY;
+	a->pid = s->pid, a->ppid = s->ppid, a->uid = s->uid;
+	a->score = s->score;
+	a->pscore = ancestor_score(c, s);
+	if (c->o.model && a->score >= c->o.threshold)
+		a->signals |= SIG_SCORE;
+	if (c->o.model && a->pscore >= c->o.threshold)
+		a->signals |= SIG_PARENT_SCORE;
+	a->peer = *last_sock(relay);
+	a->has_peer = true;
+	snprintf(a->exe, sizeof(a->exe), "%s", s->exe);
+	fill_from_proc(c, a, s);
+	a->detect_ns = mono_ns();
+	raise_confirmed(c, a, s);
+}
+
+/* The shells within two pipes of p, on either side: the ones its new connection may complete a
+ * relay for. */
+static void relay_candidates(struct correlate *c, const struct proc *p)
+{
+	for (int i = 0; i < 3; i++) {
+		bool writer = i == 0;  /* who writes p's stdin; who reads p's stdout/stderr */
+		const struct proc *q = pipe_peer(c, &p->stdio[i], writer, p->pid);
+
+		if (q && !is_shell(q->exe))
+			q = pipe_peer(c, &q->stdio[writer ? 0 : 1], writer, q->pid);
+		if (q && is_shell(q->exe))
+			relay_check(c, q->pid);
+	}
+}
+
 static void on_sock(struct correlate *c, const struct wire_sock_ev *w)
 {
 	struct proc *p = proctab_upsert(c->procs, w->hdr.pid, w->hdr.ppid);
@@ -328,6 +429,7 @@ static void on_sock(struct correlate *c, const struct wire_sock_ev *w)
 		held->peer = w->sock;
 		held->has_peer = true;
 	}
+	relay_candidates(c, p);
 }
 
 /* A dup onto 0, 1 or 2 changes what the process's stdio is. */
@@ -416,6 +518,8 @@ void correlate_free(struct correlate *c)
 	}
 	engine_free(c->e);
 	proctab_free(c->procs);
+	pipemap_free(c->readers);
+	pipemap_free(c->writers);
 	free(c);
 }
 
@@ -431,6 +535,9 @@ void correlate_seed(struct correlate *c, const struct procscan_entry *e)
 	memcpy(p->stdio, e->stdio, sizeof(p->stdio));
 	snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
 	snprintf(p->cmd, sizeof(p->cmd), "%s", e->cmd);
+	copy_str(p->exe, sizeof(p->exe), e->exe, strnlen(e->exe, sizeof(e->exe)));
+	p->uid = e->uid;
+	remember_pipes(c, p);
 	p->score = c->o.model ? (float)score_cmdline(c->o.model, p->cmd, strlen(p->cmd), NULL) : -1;
 	pp = parent_of(c, p);
 	if (pp && pp->alert) {

