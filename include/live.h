@@ -62,6 +62,9 @@ int live_poll(struct live *lv, int timeout_ms);
 
 void live_stats(const struct live *lv, struct live_stats *st);
 
+/* Now, on the clock of wire_hdr.ktime (CLOCK_MONOTONIC, what bpf_ktime_get_ns reads), in ns. */
+uint64_t live_clock_ns(void);
+
 /* Detach and free; NULL is fine. */
 void live_close(struct live *lv);
 

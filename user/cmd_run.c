@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include "commands.h"
 #include "correlate.h"
@@ -110,14 +109,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* SIGKILL through a pidfd, so a recycled pid is never hit. */
 static int kill_pid(uint32_t pid)
 {
@@ -139,7 +130,7 @@ static void on_alert(void *ctx, struct alert *a)
 	if (!a->killed && r->kill && confirmed) {
 		if (kill_pid(a->pid) == 0) {
 			a->killed = true;
-			a->kill_ns = mono_ns();
+			a->kill_ns = live_clock_ns();
 			r->kills++;
 		} else {
 			r->kill_failed++;
@@ -147,7 +138,7 @@ static void on_alert(void *ctx, struct alert *a)
 	}
 	sink_write(&r->sink, a);
 	if (confirmed)
-		r->lat[r->nlat++ % LAT_MAX] = mono_ns() - a->exec_ns;
+		r->lat[r->nlat++ % LAT_MAX] = live_clock_ns() - a->exec_ns;
 }
 
 static void on_seed(void *ctx, const struct procscan_entry *e)
@@ -251,7 +242,7 @@ static int detect(struct run *r, struct live *lv)
 	fprintf(stderr, "shellwatch run: ready\n");
 	while (!stop && err >= 0) {
 		err = live_poll(lv, 50);
-		correlate_tick(r->c, mono_ns());
+		correlate_tick(r->c, live_clock_ns());
 		if (reopen) {
 			reopen = 0;
 			int rc = sink_reopen(&r->sink);

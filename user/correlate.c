@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "correlate.h"
+#include "live.h"
 #include "pipemap.h"
 #include "score.h"
 
@@ -25,14 +25,6 @@ struct correlate {
 	struct alert pending[PENDING_MAX]; /* score-only alerts on hold, detect_ns = deadline base */
 	struct alert scratch;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void copy_str(char *dst, size_t cap, const char *src, size_t len)
 {
@@ -79,7 +71,7 @@ static void on_detect(void *ctx, const struct sw_detection *d)
 	a->uid = d->uid;
 	a->score = a->pscore = -1;
 	take_matches(a, d);
-	a->detect_ns = mono_ns();
+	a->detect_ns = live_clock_ns();
 	if (p) {
 		fill_from_proc(c, a, p);
 		raise_confirmed(c, a, p);
@@ -360,7 +352,7 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 		a->nmatched = c->hit.nmatched;
 		memcpy(a->matched, c->hit.matched, sizeof(a->matched));
 	}
-	a->detect_ns = mono_ns();
+	a->detect_ns = live_clock_ns();
 	if (w->killed) {             /* run --kill: the kernel killed it at the exec already */
 		a->killed = a->killed_in_kernel = true;
 		a->kill_ns = w->hdr.ktime;
@@ -394,7 +386,7 @@ static void relay_check(struct correlate *c, uint32_t shell)
 	a->has_peer = true;
 	snprintf(a->exe, sizeof(a->exe), "%s", s->exe);
 	fill_from_proc(c, a, s);
-	a->detect_ns = mono_ns();
+	a->detect_ns = live_clock_ns();
 	raise_confirmed(c, a, s);
 }
 
@@ -555,7 +547,7 @@ void correlate_seed(struct correlate *c, const struct procscan_entry *e)
 	snprintf(a->exe, sizeof(a->exe), "%s", e->exe);
 	a->peer = *s;
 	a->has_peer = true;
-	a->detect_ns = mono_ns();
+	a->detect_ns = live_clock_ns();
 	a->exec_ns = a->detect_ns;   /* the exec happened before the sensor: no delay to report */
 	raise_confirmed(c, a, p);
 }

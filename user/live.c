@@ -118,7 +118,7 @@ static int attach_all(struct live *lv, char *why, size_t len)
 	return 0;
 }
 
-static uint64_t now_ns(void)
+uint64_t live_clock_ns(void)
 {
 	struct timespec ts;
 
@@ -137,7 +137,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (h->type == WIRE_EXEC) {
-		uint64_t lat = now_ns() - h->ktime;
+		uint64_t lat = live_clock_ns() - h->ktime;
 
 		lv->st.execs++;
 		lv->st.exec_lat_sum_ns += lat;
@@ -236,10 +236,10 @@ static int poll_slice(struct live *lv, int ms)
 
 int live_poll(struct live *lv, int timeout_ms)
 {
-	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+	uint64_t deadline = live_clock_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
 
 	for (;;) {
-		int64_t left_ms = ((int64_t)(deadline - now_ns())) / 1000000;
+		int64_t left_ms = ((int64_t)(deadline - live_clock_ns())) / 1000000;
 		int n = poll_slice(lv, left_ms < LIVE_FLUSH_MS ? (left_ms > 0 ? left_ms : 0) :
 								 LIVE_FLUSH_MS);
 
