@@ -42,7 +42,8 @@ static void take_matches(struct alert *a, const struct sw_detection *d)
 		snprintf(a->matched[i], sizeof(a->matched[i]), "%s", d->matched[i]);
 }
 
-static void fill_from_proc(struct correlate *c, struct alert *a, const struct proc *p);
+static void alert_from_proc(struct correlate *c, struct alert *a, const struct proc *p,
+			    uint32_t signals);
 static void emit(struct correlate *c, struct alert *a);
 static void raise_confirmed(struct correlate *c, struct alert *a, struct proc *p);
 
@@ -64,19 +65,18 @@ static void on_detect(void *ctx, const struct sw_detection *d)
 		c->st.merged++;
 		return;
 	}
-	memset(a, 0, sizeof(*a));
-	a->signals = SIG_RULE;
-	a->pid = d->pid;
-	a->ppid = d->ppid;
-	a->uid = d->uid;
-	a->score = a->pscore = -1;
-	take_matches(a, d);
-	a->detect_ns = live_clock_ns();
 	if (p) {
-		fill_from_proc(c, a, p);
+		alert_from_proc(c, a, p, SIG_RULE);
+		take_matches(a, d);
 		raise_confirmed(c, a, p);
 		return;
 	}
+	memset(a, 0, sizeof(*a));      /* the process is gone: what the rule engine knows */
+	a->signals = SIG_RULE;
+	a->pid = d->pid, a->ppid = d->ppid, a->uid = d->uid;
+	a->score = a->pscore = -1;
+	take_matches(a, d);
+	a->detect_ns = live_clock_ns();
 	a->id = ++c->next_id;
 	emit(c, a);
 }
@@ -141,13 +141,24 @@ static bool is_shell(const char *exe)
 	return false;
 }
 
-static void fill_from_proc(struct correlate *c, struct alert *a, const struct proc *p)
+static double ancestor_score(struct correlate *c, const struct proc *p);
+
+/* An alert about process p: its facts, its and its ancestors' scores, and as remote end its inet
+ * stdio socket or its last inet connection (callers may set a better one). */
+static void alert_from_proc(struct correlate *c, struct alert *a, const struct proc *p,
+			    uint32_t signals)
 {
 	const struct proc *pp = parent_of(c, p);
 	const struct wire_fd *s = inet_stdio(p->stdio);
 
+	memset(a, 0, sizeof(*a));
+	a->signals = signals;
+	a->pid = p->pid, a->ppid = p->ppid, a->uid = p->uid;
+	a->score = p->score;
+	a->pscore = ancestor_score(c, p);
 	snprintf(a->comm, sizeof(a->comm), "%s", p->comm);
 	snprintf(a->cmd, sizeof(a->cmd), "%s", p->cmd);
+	snprintf(a->exe, sizeof(a->exe), "%s", p->exe);
 	a->exec_ns = p->exec_ns;
 	if (pp) {
 		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
@@ -155,10 +166,20 @@ static void fill_from_proc(struct correlate *c, struct alert *a, const struct pr
 	}
 	if (!s)
 		s = last_sock(p);
-	if (s && !a->has_peer) {
+	if (s) {
 		a->peer = *s;
 		a->has_peer = true;
 	}
+	a->detect_ns = live_clock_ns();
+}
+
+/* The score signals of a command line's score and its ancestors' best. */
+static uint32_t score_signals(const struct correlate *c, double score, double pscore)
+{
+	if (!c->o.model)
+		return 0;
+	return (score >= c->o.threshold ? SIG_SCORE : 0) |
+	       (pscore >= c->o.threshold ? SIG_PARENT_SCORE : 0);
 }
 
 /* Highest score among the parent and grandparent (-1 when neither was scored). */
@@ -226,13 +247,12 @@ static void remember_pipes(struct correlate *c, const struct proc *p)
 	pipemap_put(c->writers, &p->stdio[2], p->pid);
 }
 
-/* The signals of one exec; fills the alert's facts (peer, scores) as it goes. */
-static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct proc *p)
+/* The signals of one exec; *peer: the remote end the strongest of them points at, or NULL. */
+static uint32_t judge_exec(struct correlate *c, const struct proc *p, const struct wire_fd **peer)
 {
 	const struct wire_fd *s = inet_stdio(p->stdio), *ps = ancestor_stdio(c, p);
-	const struct proc *pp = parent_of(c, p), *relay;
-	double thr = c->o.threshold;
-	uint32_t sig = 0;
+	const struct proc *pp = parent_of(c, p), *relay = pipe_relay(c, p);
+	uint32_t sig = score_signals(c, p->score, ancestor_score(c, p));
 
 	if (c->cur_hit)
 		sig |= SIG_RULE;
@@ -240,20 +260,12 @@ static uint32_t judge_exec(struct correlate *c, struct alert *a, const struct pr
 		sig |= SIG_STDIO_SOCKET;
 	if (ps)
 		sig |= SIG_PARENT_SOCKET;
-	a->score = p->score;
-	a->pscore = ancestor_score(c, p);
-	if (c->o.model && a->score >= thr)
-		sig |= SIG_SCORE;
-	if (c->o.model && a->pscore >= thr)
-		sig |= SIG_PARENT_SCORE;
-	if (is_shell(a->exe) && last_sock(pp))
+	if (is_shell(p->exe) && last_sock(pp))
 		sig |= SIG_HOLDS_SOCKET;
-	relay = pipe_relay(c, p);
 	if (relay)
 		sig |= SIG_PIPE_RELAY;
-	a->has_peer = s || ps || (sig & SIG_HOLDS_SOCKET) || relay;
-	if (a->has_peer)
-		a->peer = s ? *s : ps ? *ps : relay ? *last_sock(relay) : *last_sock(pp);
+	*peer = s ? s : ps ? ps : relay ? last_sock(relay) :
+		(sig & SIG_HOLDS_SOCKET) ? last_sock(pp) : NULL;
 	return sig;
 }
 
@@ -311,6 +323,7 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 	struct proc *p = proctab_upsert(c->procs, w->hdr.pid, w->hdr.ppid);
 	const struct sw_str *argv = sw_event_arg(ev, "argv");
 	struct alert *a = &c->scratch;
+	const struct wire_fd *peer;
 	uint32_t sig;
 
 	c->st.execs++;
@@ -320,39 +333,36 @@ static void on_exec(struct correlate *c, const struct sw_event *ev, const struct
 	c->cur_pid = 0;
 	if (!p)
 		return;
-	memset(a, 0, sizeof(*a));
 	p->ppid = w->hdr.ppid;
+	p->uid = w->hdr.uid;
 	p->exec_ns = w->hdr.ktime;
 	memcpy(p->stdio, w->fds, sizeof(p->stdio));
 	memcpy(p->comm, w->hdr.comm, sizeof(p->comm));
 	p->comm[sizeof(p->comm) - 1] = '\0';
 	copy_str(p->cmd, sizeof(p->cmd), argv ? argv->p : "", argv ? argv->len : 0);
-	copy_str(a->cmd, sizeof(a->cmd), argv ? argv->p : "", argv ? argv->len : 0);
-	copy_str(a->exe, sizeof(a->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
-	copy_str(p->exe, sizeof(p->exe), a->exe, strlen(a->exe));
-	p->uid = w->hdr.uid;
+	copy_str(p->exe, sizeof(p->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
 	remember_pipes(c, p);
-	p->score = c->o.model ? (float)score_cmdline(c->o.model, a->cmd, strlen(a->cmd), NULL) : -1;
+	p->score = c->o.model && argv ? (float)score_cmdline(c->o.model, argv->p, argv->len, NULL)
+				      : -1;
 	c->st.kernel_kills += w->killed;
-	sig = judge_exec(c, a, p);
+	sig = judge_exec(c, p, &peer);
 	if (!alert_confirmed(sig) && !(sig & SIG_SCORE))
 		return;                       /* supporting signals alone do not alert */
 	if (p->alert || (!alert_confirmed(sig) && p->suspect)) {
 		c->st.merged++;
 		return;
 	}
-	a->signals = sig;
-	a->pid = w->hdr.pid;
-	a->ppid = w->hdr.ppid;
-	a->uid = w->hdr.uid;
-	a->exec_ns = w->hdr.ktime;
-	fill_from_proc(c, a, p);
+	alert_from_proc(c, a, p, sig);
+	/* the whole command line and file name, not the table's shortened copies */
+	copy_str(a->cmd, sizeof(a->cmd), argv ? argv->p : "", argv ? argv->len : 0);
+	copy_str(a->exe, sizeof(a->exe), w->exe, strnlen(w->exe, sizeof(w->exe)));
+	if (peer)
+		a->peer = *peer, a->has_peer = true;
 	if (sig & SIG_RULE) {
 		memcpy(a->rule, c->hit.rule, sizeof(a->rule));
 		a->nmatched = c->hit.nmatched;
 		memcpy(a->matched, c->hit.matched, sizeof(a->matched));
 	}
-	a->detect_ns = live_clock_ns();
 	if (w->killed) {             /* run --kill: the kernel killed it at the exec already */
 		a->killed = a->killed_in_kernel = true;
 		a->kill_ns = w->hdr.ktime;
@@ -373,20 +383,10 @@ static void relay_check(struct correlate *c, uint32_t shell)
 
 	if (!relay)
 		return;
-	memset(a, 0, sizeof(*a));
-	a->signals = SIG_PIPE_RELAY;
-	a->pid = s->pid, a->ppid = s->ppid, a->uid = s->uid;
-	a->score = s->score;
-	a->pscore = ancestor_score(c, s);
-	if (c->o.model && a->score >= c->o.threshold)
-		a->signals |= SIG_SCORE;
-	if (c->o.model && a->pscore >= c->o.threshold)
-		a->signals |= SIG_PARENT_SCORE;
+	alert_from_proc(c, a, s, SIG_PIPE_RELAY);
+	a->signals |= score_signals(c, a->score, a->pscore);
 	a->peer = *last_sock(relay);
 	a->has_peer = true;
-	snprintf(a->exe, sizeof(a->exe), "%s", s->exe);
-	fill_from_proc(c, a, s);
-	a->detect_ns = live_clock_ns();
 	raise_confirmed(c, a, s);
 }
 
@@ -519,7 +519,6 @@ void correlate_seed(struct correlate *c, const struct procscan_entry *e)
 {
 	struct proc *p = proctab_get(c->procs, e->pid);
 	const struct proc *pp;
-	const struct wire_fd *s;
 	struct alert *a = &c->scratch;
 
 	if (p || !(p = proctab_upsert(c->procs, e->pid, e->ppid)))
@@ -536,18 +535,10 @@ void correlate_seed(struct correlate *c, const struct procscan_entry *e)
 		p->alert = pp->alert;
 		return;
 	}
-	if (!(s = inet_stdio(p->stdio)))
+	if (!inet_stdio(p->stdio))
 		return;
-	memset(a, 0, sizeof(*a));
-	a->signals = SIG_STDIO_SOCKET;
-	a->pid = e->pid, a->ppid = e->ppid, a->uid = e->uid;
-	a->score = p->score;
-	a->pscore = pp ? pp->score : -1;
-	fill_from_proc(c, a, p);
+	alert_from_proc(c, a, p, SIG_STDIO_SOCKET);   /* its peer: the stdio socket */
 	snprintf(a->exe, sizeof(a->exe), "%s", e->exe);
-	a->peer = *s;
-	a->has_peer = true;
-	a->detect_ns = live_clock_ns();
 	a->exec_ns = a->detect_ns;   /* the exec happened before the sensor: no delay to report */
 	raise_confirmed(c, a, p);
 }
