@@ -23,7 +23,8 @@ CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2
 CPPFLAGS   += -Iinclude -I$(OUT) -I/usr/include/json-c -D_GNU_SOURCE
 DEPFLAGS    = -MMD -MP -MF $(@:.o=.d)
-LDLIBS     += -lbpf -lelf -lz -ljson-c -lm
+CORE_LDLIBS := -lz -ljson-c -lm
+LDLIBS     += -lbpf -lelf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Iinclude -I$(dir $(VMLINUX_H))
 
@@ -38,12 +39,22 @@ endif
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS      := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-LIB_SRCS   := $(filter-out user/main.c,$(wildcard user/*.c))
+# user/ is grouped by stage (docs/architecture.md): sources -> engine -> judge -> outputs, with
+# scoring, common pieces and the commands beside them. The core library is everything but the
+# commands and the BPF loader: it links without libbpf (tests/unit link against it alone).
+LIVE_SRCS  := user/sources/live.c user/sources/probe.c
+CMD_SRCS   := $(wildcard user/commands/*.c)
+CORE_SRCS  := $(filter-out $(LIVE_SRCS) $(CMD_SRCS),$(wildcard user/*/*.c))
+LIB_SRCS   := $(CORE_SRCS) $(LIVE_SRCS) $(filter-out user/commands/main.c,$(CMD_SRCS))
+CORE_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
 LIB_OBJS   := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
+CORE_LIB   := $(OUT)/libshellwatch-core.a
 LIB        := $(OUT)/libshellwatch.a
 BIN        := $(OUT)/shellwatch
 TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TEST_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+# Unit tests that load BPF link the whole library; the others only the core, without libbpf.
+TESTS_BPF  := $(OUT)/tests/test_probe
 
 # Fragments may append: LIB_EXTRA_OBJS (linked into the library), TOOLS_BINS, TEST_DEPS,
 # BENCH_TARGETS, FUZZ_TARGETS, STUDY_TARGETS, CLEAN_EXTRA.
@@ -82,13 +93,18 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 
 $(OUT)/user/%.o: user/%.c | $(OUT)/user $(SKELS)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS) $(LIB_EXTRA_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN): $(OUT)/user/main.o $(LIB)
+$(CORE_LIB): $(CORE_OBJS) $(LIB_EXTRA_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(OUT)/user/commands/main.o $(LIB)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
 
@@ -96,7 +112,11 @@ $(OUT)/tests/%.o: tests/unit/%.c | $(OUT)/tests $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 
-$(OUT)/tests/%: $(OUT)/tests/%.o $(LIB)
+$(filter-out $(TESTS_BPF),$(TEST_BINS)): $(OUT)/tests/%: $(OUT)/tests/%.o $(CORE_LIB)
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(CORE_LDLIBS) -o $@
+
+$(TESTS_BPF): $(OUT)/tests/%: $(OUT)/tests/%.o $(LIB)
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
 
@@ -107,4 +127,4 @@ clean:
 	$(call msg,CLEAN,$(OUT))
 	$(Q)rm -rf $(OUT) $(CLEAN_EXTRA)
 
--include $(wildcard $(OUT)/*/*.d)
+-include $(wildcard $(OUT)/*/*.d $(OUT)/*/*/*.d)

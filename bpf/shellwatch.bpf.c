@@ -130,6 +130,7 @@ static __always_inline void fill_hdr(struct wire_hdr *h, __u16 type, __u16 call,
 	h->ppid = task->real_parent->tgid;
 	h->uid = task->cred->uid.val;
 	__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
+	h->start = task->group_leader->start_boottime;
 }
 
 /* The open file behind fd in task's fd table, or NULL. task is a BTF pointer, so the walk to the
@@ -462,6 +463,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	n = bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), bprm->filename);
 	e->exe_len = n > 0 ? n : 0;
 	e->killed = 0;
+	e->pstart = task->real_parent->group_leader->start_boottime;
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));

@@ -8,10 +8,9 @@
  *   live_stats(lv, &st);
  *   live_close(lv);
  *
- * Used by `shellwatch record` and `shellwatch run`. Each event reaches the callback twice decoded:
- * as the struct sw_event every source yields (argument names as in docs/trace-format.md, strings
- * in a scratch buffer valid during the call only) and as the raw wire record (include/wire.h),
- * for facts the text form flattens (stdio socket endpoints, numeric fds).
+ * Used by `shellwatch record` and `shellwatch run`. Each event reaches the callback as the struct
+ * sw_event every source yields (argument names as in docs/trace-format.md and typed facts, strings
+ * in a scratch buffer valid during the call only).
  */
 #ifndef SW_LIVE_H
 #define SW_LIVE_H
@@ -20,10 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
+#include "live_decode.h"
 #include "wire.h"
 
 /* Return 0 to go on, a negative value to stop live_poll early (it then returns that value). */
-typedef int (*live_event_fn)(void *cb_ctx, const struct sw_event *ev, const struct wire_hdr *raw);
+typedef int (*live_event_fn)(void *cb_ctx, const struct sw_event *ev);
 
 struct live_opts {
 	live_event_fn on_event;
@@ -67,10 +67,5 @@ uint64_t live_clock_ns(void);
 
 /* Detach and free; NULL is fine. */
 void live_close(struct live *lv);
-
-/* Decode one wire record (size bytes at raw) into ev, keeping its strings in scratch (cap
- * bytes). Returns 0, or -EINVAL for a record that is too short, of an unknown type or call, or
- * -ENOSPC when scratch is too small. Pure: used by live_poll and by the unit tests. */
-int live_decode(const void *raw, size_t size, struct sw_event *ev, char *scratch, size_t cap);
 
 #endif /* SW_LIVE_H */

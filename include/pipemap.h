@@ -6,7 +6,7 @@
 #define SW_PIPEMAP_H
 
 #include <stdint.h>
-#include "wire.h"
+#include "event.h"
 
 struct pipemap;
 
@@ -15,18 +15,7 @@ struct pipemap;
 struct pipemap *pipemap_new(uint32_t buckets);
 void pipemap_free(struct pipemap *m);
 /* Remember that pid holds the pipe or fifo f (kind PIPE or FIFO; others are ignored). */
-void pipemap_put(struct pipemap *m, const struct wire_fd *f, uint32_t pid);
+void pipemap_put(struct pipemap *m, const struct sw_fd *f, uint32_t pid);
 /* The pid last remembered for f, 0 if none. */
-uint32_t pipemap_get(const struct pipemap *m, const struct wire_fd *f);
-/* True for a pipe or fifo whose identity is known. */
-static inline int wire_fd_is_pipe(const struct wire_fd *f)
-{
-	return (f->kind == WIRE_FD_PIPE || f->kind == WIRE_FD_FIFO) && f->ino;
-}
-/* True when a and b are the same pipe or fifo. */
-static inline int wire_fd_same_pipe(const struct wire_fd *a, const struct wire_fd *b)
-{
-	return wire_fd_is_pipe(a) && wire_fd_is_pipe(b) && a->ino == b->ino && a->dev == b->dev;
-}
-
+uint32_t pipemap_get(const struct pipemap *m, const struct sw_fd *f);
 #endif /* SW_PIPEMAP_H */

@@ -1,39 +1,42 @@
-/* proctab.h: what `shellwatch run` knows about each live process, for the signals the engine's
- * rules do not give: what its stdio is (from the exec fact, kept current by dups onto 0-2), the
- * inet sockets it connected or accepted, its command line and score, and the alert that covers
- * its process tree. Children inherit it all on fork; entries go on exit.
+/* proctab.h: what the judge knows about each process, for the signals the engine's rules do not
+ * give: what its stdio is (from the exec fact, kept current by dups onto 0-2), the inet sockets it
+ * connected or accepted, its command line and score, its start time (its identity with the pid),
+ * and the alert that covers its process tree. Children inherit it all on fork; entries go on exit.
  *
- * A fixed-size open-addressing table (no allocation after creation): under a fork storm new
- * processes beyond the capacity are not tracked and counted in `dropped`.
+ * A fixed pool indexed by a pidtab (no allocation after creation): under a fork storm, processes
+ * beyond the capacity are not tracked and counted in `dropped`.
  */
 #ifndef SW_PROCTAB_H
 #define SW_PROCTAB_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "wire.h"
+#include "event.h"
 
 #define PROC_CMD_MAX 256     /* bytes of the command line kept (shown as the parent command) */
 #define PROC_SOCKS 4         /* recent inet sockets remembered per process */
 #define PROC_EXE_MAX 96      /* bytes of the executable's path kept */
+#define PROC_COMM_MAX 16
 
 struct proc_sock {
 	int32_t fd;          /* -1: empty */
-	struct wire_fd sock; /* family and endpoints */
+	struct sw_fd sock;   /* family and endpoints */
 };
 
 struct proc {
-	uint32_t pid;        /* 0: empty slot */
+	uint32_t pid;
 	uint32_t ppid;
 	uint32_t uid;
-	uint64_t exec_ns;    /* ktime of the last exec (0: not seen) */
-	struct wire_fd stdio[3];
+	bool has_uid;
+	uint64_t exec_ns;    /* event time of the last exec (0: not seen) */
+	uint64_t start_ns;   /* start time (boot clock), 0 unknown */
+	uint64_t pstart_ns;  /* the parent's, 0 unknown */
+	struct sw_fd stdio[3];
 	struct proc_sock socks[PROC_SOCKS];
 	uint32_t alert;      /* id of the confirmed alert covering this process tree, 0 none */
 	uint32_t suspect;    /* id of a pending score-only alert of this tree, 0 none */
 	float score;         /* of its command line, -1 when not scored */
-	uint16_t cmd_len;
-	char comm[WIRE_COMM_LEN];
+	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];
 	char exe[PROC_EXE_MAX];
 };
@@ -49,7 +52,7 @@ struct proctab *proctab_new(uint32_t capacity);
 void proctab_free(struct proctab *t);
 
 struct proc *proctab_get(struct proctab *t, uint32_t pid);
-/* The entry for pid, created empty (stdio unknown: kind WIRE_FD_NONE) if new; NULL when full. */
+/* The entry for pid, created empty (stdio unknown) if new; NULL when full. */
 struct proc *proctab_upsert(struct proctab *t, uint32_t pid, uint32_t ppid);
 /* A new process: a copy of the parent's entry (if known) under the child's pid. */
 struct proc *proctab_fork(struct proctab *t, uint32_t parent, uint32_t child);
@@ -57,10 +60,8 @@ void proctab_remove(struct proctab *t, uint32_t pid);
 void proctab_stats(const struct proctab *t, struct proctab_stats *st);
 
 /* Remember that fd of p is this inet socket (connect, accept). */
-void proc_add_sock(struct proc *p, int32_t fd, const struct wire_fd *sock);
+void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock);
 /* The remembered socket behind fd, or NULL. */
-const struct wire_fd *proc_sock(const struct proc *p, int32_t fd);
-/* True for an inet or inet6 socket. */
-bool wire_fd_is_inet(const struct wire_fd *f);
+const struct sw_fd *proc_sock(const struct proc *p, int32_t fd);
 
 #endif /* SW_PROCTAB_H */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "interp.h"
 #include "shtok.h"
 
 /* Append one token (cut to SHTOK_TOK_MAX bytes; counted in t->dropped when t is full). */
@@ -28,11 +29,8 @@ struct shtok_word {
 #define IN_SET(s, n, set, nocase) shtok_in_set(s, n, set, sizeof(set) / sizeof(set[0]), nocase)
 bool shtok_in_set(const char *s, size_t n, const struct shtok_word *set, size_t count, bool nocase);
 
-/* The interpreter a command name (basename, version stripped) stands for. */
-enum shtok_interp {
-	SHTOK_OTHER, SHTOK_SHELL, SHTOK_PYTHON, SHTOK_PERL, SHTOK_RUBY, SHTOK_PHP, SHTOK_NODE,
-	SHTOK_LUA, SHTOK_AWK,
-};
-enum shtok_interp shtok_interp_of(const char *w, size_t n);
+/* The interpreter a command name stands for, as the tokenizer sees it (include/interp.h; su and
+ * runuser count as shells, busybox as a plain program). */
+enum interp_kind shtok_interp_of(const char *w, size_t n);
 
 #endif /* SW_SHTOK_NORM_H */

@@ -1,5 +1,6 @@
-/* sink.h: where `shellwatch run` writes alerts: standard output or a file opened for appending
- * (reopened on request, for log rotation), and optionally syslog. */
+/* sink.h: the one output of alerts, for `run` and `replay`: standard output or a file opened for
+ * appending (reopened on request, for log rotation), as text or JSON lines, and optionally
+ * syslog. */
 #ifndef SW_SINK_H
 #define SW_SINK_H
 
@@ -11,7 +12,6 @@ struct sink {
 	const char *path;       /* NULL: standard output */
 	FILE *f;
 	bool json, syslog;
-	char hostname[256];
 	unsigned long write_errors;
 };
 

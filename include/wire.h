@@ -63,6 +63,8 @@ struct wire_hdr {
 	__u32 ppid;        /* thread-group id of the real parent */
 	__u32 uid;         /* real uid */
 	char comm[WIRE_COMM_LEN];
+	__u64 start;       /* the process's start time (its leader's start_boottime, ns since boot):
+			      with pid, the process's identity (/proc/PID/stat field 22 in ticks) */
 };
 
 /* A file descriptor and, for an inet/inet6 socket, both endpoints. IPv4 addresses use the first
@@ -113,6 +115,7 @@ struct wire_exec {
 	__u16 exe_len;     /* bytes used in exe[], NUL included */
 	__u8 argv_trunc;   /* 1 when the command line was longer than WIRE_ARGV_MAX */
 	__u8 killed;       /* 1 when the kernel sent SIGKILL (kill_stdio_inet: inet socket on stdio) */
+	__u64 pstart;      /* the real parent's start time, like hdr.start */
 	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];
@@ -136,21 +139,23 @@ struct wire_counters {
 	__u64 dropped;     /* events lost because the ring buffer was full */
 };
 
-_Static_assert(sizeof(struct wire_hdr) == 48, "wire_hdr layout");
+_Static_assert(sizeof(struct wire_hdr) == 56, "wire_hdr layout");
 _Static_assert(__builtin_offsetof(struct wire_hdr, ktime) == 8, "wire_hdr.ktime");
 _Static_assert(__builtin_offsetof(struct wire_hdr, comm) == 32, "wire_hdr.comm");
+_Static_assert(__builtin_offsetof(struct wire_hdr, start) == 48, "wire_hdr.start");
 _Static_assert(sizeof(struct wire_fd) == 40, "wire_fd layout");
 _Static_assert(__builtin_offsetof(struct wire_fd, laddr) == 8, "wire_fd.laddr");
 _Static_assert(__builtin_offsetof(struct wire_fd, ino) == 8, "wire_fd.ino");
-_Static_assert(sizeof(struct wire_sock_ev) == 96, "wire_sock_ev layout");
-_Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 56, "wire_sock_ev.sock");
-_Static_assert(sizeof(struct wire_dup) == 72, "wire_dup layout");
-_Static_assert(__builtin_offsetof(struct wire_dup, sock) == 64, "wire_dup.sock");
-_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 56, "wire_exec.fds");
-_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 176, "wire_exec.exe");
-_Static_assert(sizeof(struct wire_exec) == 176 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
-_Static_assert(sizeof(struct wire_fork) == 56, "wire_fork layout");
-_Static_assert(sizeof(struct wire_exit) == 56, "wire_exit layout");
+_Static_assert(sizeof(struct wire_sock_ev) == 104, "wire_sock_ev layout");
+_Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 64, "wire_sock_ev.sock");
+_Static_assert(sizeof(struct wire_dup) == 80, "wire_dup layout");
+_Static_assert(__builtin_offsetof(struct wire_dup, sock) == 72, "wire_dup.sock");
+_Static_assert(__builtin_offsetof(struct wire_exec, pstart) == 64, "wire_exec.pstart");
+_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 72, "wire_exec.fds");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 192, "wire_exec.exe");
+_Static_assert(sizeof(struct wire_exec) == 192 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
+_Static_assert(sizeof(struct wire_fork) == 64, "wire_fork layout");
+_Static_assert(sizeof(struct wire_exit) == 64, "wire_exit layout");
 _Static_assert(sizeof(struct wire_counters) == 16, "wire_counters layout");
 
 #endif /* SW_WIRE_H */

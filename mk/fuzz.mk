@@ -10,7 +10,7 @@ FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_OBJS    := $(patsubst user/%.c,$(OUT)/fuzz/obj/%.o,$(LIB_SRCS))
+FUZZ_OBJS    := $(patsubst user/%.c,$(OUT)/fuzz/obj/%.o,$(CORE_SRCS))
 FUZZ_LIB     := $(OUT)/fuzz/libshellwatch-fuzz.a
 FUZZ_RUNS    := $(patsubst tests/fuzz/%.c,fuzz-run-%,$(FUZZ_SRCS))
 FUZZ_TARGETS += $(FUZZ_RUNS)
@@ -30,11 +30,11 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 
 $(FUZZ_BINS): $(OUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(call msg,FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(CORE_LDLIBS) -o $@
 
 $(FUZZ_RUNS): fuzz-run-%: $(OUT)/fuzz/%
 	$(Q)mkdir -p $(OUT)/fuzz/corpus/$*
 	$(Q)cd $(OUT)/fuzz && ./$* -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		corpus/$* $(wildcard $(CURDIR)/tests/fuzz/corpus/$*)
 
--include $(wildcard $(OUT)/fuzz/obj/*.d)
+-include $(wildcard $(OUT)/fuzz/obj/*/*.d)

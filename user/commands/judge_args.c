@@ -1,0 +1,99 @@
+/* judge_args.c: the judge's options for `run` and `replay` (include/judge_args.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "commands.h"
+#include "duration.h"
+#include "judge_args.h"
+#include "score.h"
+
+enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD };
+
+static const struct argp_option options[] = {
+	{ "rules", 'r', "FILE", 0, "rules file (docs/rules.md) instead of the built-in rules", 0 },
+	{ "model", 'm', "FILE", 0, "command-scoring model instead of the embedded one", 0 },
+	{ "threshold", 't', "X", 0, "score in [0,1] at or above which a command line is suspicious "
+				    "(default: the model's, chosen at FPR 1e-3)", 0 },
+	{ "no-score", OPT_NO_SCORE, 0, 0, "do not score command lines", 0 },
+	{ "engine", OPT_ENGINE, "MODE", 0, "rule search: incremental (default, earliest detection) "
+					   "or pww (Progressive Window Widening, 50 ms batches)", 0 },
+	{ "hold", OPT_HOLD, "MS", 0, "how long (in the events' time) a score-only alert waits for a "
+				     "confirmed one in the same process tree: milliseconds, or with "
+				     "a unit (ms, s); default 200", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct judge_args *a = state->input;
+	char *end;
+
+	switch (key) {
+	case 'r': a->rules_path = arg; break;
+	case 'm': a->model_path = arg; break;
+	case 't':
+		a->threshold = strtod(arg, &end);
+		if (end == arg || *end || !(a->threshold >= 0 && a->threshold <= 1))
+			argp_error(state, "--threshold takes a number from 0 to 1, not '%s'", arg);
+		break;
+	case OPT_NO_SCORE: a->no_score = true; break;
+	case OPT_ENGINE:
+		if (strcmp(arg, "pww") && strcmp(arg, "incremental"))
+			argp_error(state, "--engine is pww or incremental, not '%s'", arg);
+		a->pww = !strcmp(arg, "pww");
+		break;
+	case OPT_HOLD:
+		if (!strcmp(arg, "0"))
+			a->hold_ns = 0;
+		else if (parse_amount(arg, true, 1000000, &a->hold_ns) || a->hold_ns > 60000000000ull)
+			argp_error(state, "--hold takes milliseconds from 0 to 60000 (or a duration "
+					  "like 500ms, 2s), not '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp judge_argp = { options, parse_opt, NULL, NULL, NULL, NULL, NULL };
+
+void judge_args_init(struct judge_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->threshold = -1;
+	a->hold_ns = judge_opts_default().hold_ns;
+}
+
+int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o)
+{
+	char err[512];
+
+	if (a->rules_path ? rules_load_file(&a->rules, a->rules_path, err, sizeof(err))
+			  : rules_load_default(&a->rules, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return SW_EXIT_USAGE;
+	}
+	o->rules = &a->rules;
+	o->engine.mode = a->pww ? ENGINE_PWW : ENGINE_INCREMENTAL;
+	o->hold_ns = a->hold_ns;
+	if (a->no_score)
+		return 0;
+	if (a->model_path) {
+		if (model_load_file(&a->model, a->model_path, err, sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", cmd, err);
+			return SW_EXIT_USAGE;
+		}
+		a->m = &a->model;
+	} else if (!(a->m = score_model_default())) {
+		return SW_EXIT_RUNTIME;
+	}
+	o->model = a->m;
+	o->threshold = a->threshold >= 0 ? a->threshold : a->m->threshold;
+	return 0;
+}
+
+void judge_args_free(struct judge_args *a)
+{
+	rules_free(&a->rules);
+	if (a->m == &a->model)
+		model_free(&a->model);
+}

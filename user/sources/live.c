@@ -1,0 +1,281 @@
+/* live.c: the loader. open -> configure rodata -> load -> attach, then the ring-buffer consumer
+ * that decodes each record once (live_decode) and hands it to the caller's callback. One cleanup
+ * path (live_close) frees whatever was set up. Errors come back as one line naming the problem and
+ * what to do; libbpf's own messages are printed only with opts->verbose.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "live.h"
+#include "probe.h"
+#include "shellwatch.skel.h"
+
+#define LIVE_MAX_LINKS 16
+
+struct live {
+	struct shellwatch_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[LIVE_MAX_LINKS];
+	int nlinks;
+	int ncpus;
+	live_event_fn on_event;
+	void *cb_ctx;
+	struct live_stats st;
+	char scratch[WIRE_ARGV_MAX + WIRE_EXE_MAX + 1024];
+};
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void say(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+static int configure(struct live *lv, const struct live_opts *o, char *why, size_t len)
+{
+	struct shellwatch_bpf *s = lv->skel;
+	uint32_t mb = o->ringbuf_mb ? o->ringbuf_mb : 8;
+	int err;
+
+	if (mb & (mb - 1) || mb > 1024) {
+		say(why, len, "ring buffer size %u MiB is not a power of 2 up to 1024", mb);
+		return -1;
+	}
+	err = bpf_map__set_max_entries(s->maps.events, mb << 20);
+	if (err) {
+		say(why, len, "cannot size the ring buffer: %s", strerror(-err));
+		return -1;
+	}
+	s->rodata->self_tgid = getpid();
+	s->rodata->filter_pid = o->pid;
+	s->rodata->kill_stdio_inet = o->kill_stdio_inet;
+	s->rodata->wake_bytes = (uint64_t)(mb << 20) / 4;
+	if (o->comm) {
+		if (strlen(o->comm) >= WIRE_COMM_LEN) {
+			say(why, len, "comm '%s' is longer than %d bytes, the kernel's limit", o->comm,
+			    WIRE_COMM_LEN - 1);
+			return -1;
+		}
+		s->rodata->filter_comm_on = 1;
+		memcpy((char *)s->rodata->filter_comm, o->comm, strlen(o->comm) + 1);
+	}
+	return 0;
+}
+
+/* Turn off programs whose hook this kernel lacks (one warning each); -1 when none is left. */
+static int drop_missing(struct live *lv, char *why, size_t len)
+{
+	int on = sw_probe_disable_missing(lv->skel->obj, stderr);
+
+	if (on <= 0) {
+		say(why, len, "this kernel has none of the tracepoints shellwatch needs%s%s",
+		    on < 0 ? ": " : "", on < 0 ? strerror(-on) : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int attach_all(struct live *lv, char *why, size_t len)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, lv->skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (lv->nlinks == LIVE_MAX_LINKS) {
+			say(why, len, "too many BPF programs (%d max)", LIVE_MAX_LINKS);
+			return -1;
+		}
+		link = bpf_program__attach(prog);
+		if (!link) {
+			int err = errno;
+
+			say(why, len, "cannot attach to %s: %s (is the tracepoint in this kernel? "
+				      "CONFIG_FTRACE_SYSCALLS=y is needed)",
+			    bpf_program__section_name(prog), strerror(err));
+			return -1;
+		}
+		lv->links[lv->nlinks++] = link;
+	}
+	return 0;
+}
+
+uint64_t live_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct live *lv = ctx;
+	const struct wire_hdr *h = data;
+	struct sw_event ev;
+
+	if (live_decode(data, size, &ev, lv->scratch, sizeof(lv->scratch))) {
+		lv->st.bad++;
+		return 0;
+	}
+	if (h->type == WIRE_EXEC) {
+		uint64_t lat = live_clock_ns() - h->ktime;
+
+		lv->st.execs++;
+		lv->st.exec_lat_sum_ns += lat;
+		if (lat > lv->st.exec_lat_max_ns)
+			lv->st.exec_lat_max_ns = lat;
+	}
+	ev.seq = ++lv->st.events;
+	return lv->on_event ? lv->on_event(lv->cb_ctx, &ev) : 0;
+}
+
+/* One connect of our own lets the programs learn the file operations every socket shares
+ * (sock_fops in bpf/shellwatch.bpf.c) before the first dup depends on it: a UDP socket "connected"
+ * to 127.0.0.1:9, which sends nothing. Best effort: without it they learn from the first
+ * connect anyone makes. */
+static void prime_socket_ops(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	(void)connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+}
+
+static int load_and_attach(struct live *lv, const struct live_opts *o, char *why, size_t len)
+{
+	int err;
+
+	lv->skel = shellwatch_bpf__open();
+	if (!lv->skel) {
+		say(why, len, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	if (configure(lv, o, why, len) || drop_missing(lv, why, len))
+		return -1;
+	err = shellwatch_bpf__load(lv->skel);
+	if (err) {
+		say(why, len, "the kernel refused the BPF programs (%s): it needs Linux 5.15 or newer "
+			      "with BTF and BPF ring buffers; run with -v for the verifier's log",
+		    strerror(-err));
+		return -1;
+	}
+	if (attach_all(lv, why, len))
+		return -1;
+	prime_socket_ops();
+	lv->rb = ring_buffer__new(bpf_map__fd(lv->skel->maps.events), on_record, lv, NULL);
+	if (!lv->rb) {
+		say(why, len, "cannot read the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct live *live_open(const struct live_opts *o, char *why, size_t len)
+{
+	struct live *lv;
+
+	libbpf_set_print(o->verbose ? print_libbpf : NULL);
+	if (sw_probe_basics(why, len))  /* privileges, BTF, ring buffer: one line when not */
+		return NULL;
+	lv = calloc(1, sizeof(*lv));
+	if (!lv) {
+		say(why, len, "out of memory");
+		return NULL;
+	}
+	lv->on_event = o->on_event;
+	lv->cb_ctx = o->cb_ctx;
+	lv->ncpus = libbpf_num_possible_cpus();
+	if (lv->ncpus <= 0) {
+		say(why, len, "cannot count the CPUs: %s", strerror(-lv->ncpus));
+		live_close(lv);
+		return NULL;
+	}
+	if (load_and_attach(lv, o, why, len)) {
+		live_close(lv);
+		return NULL;
+	}
+	return lv;
+}
+
+/* One slice: wait up to ms for a wake-up, then take whatever is in the ring (the kernel side does
+ * not wake us for ordinary events, so a timeout is the normal way out). */
+static int poll_slice(struct live *lv, int ms)
+{
+	int n = ring_buffer__poll(lv->rb, ms), m;
+
+	if (n == -EINTR)
+		return -EINTR;
+	if (n < 0)
+		return n;
+	m = ring_buffer__consume(lv->rb);
+	return m < 0 ? m : n + m;
+}
+
+int live_poll(struct live *lv, int timeout_ms)
+{
+	uint64_t deadline = live_clock_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+
+	for (;;) {
+		int64_t left_ms = ((int64_t)(deadline - live_clock_ns())) / 1000000;
+		int n = poll_slice(lv, left_ms < LIVE_FLUSH_MS ? (left_ms > 0 ? left_ms : 0) :
+								 LIVE_FLUSH_MS);
+
+		if (n == -EINTR)
+			return 0;
+		if (n != 0 || left_ms <= 0)
+			return n;
+	}
+}
+
+void live_stats(const struct live *lv, struct live_stats *st)
+{
+	struct wire_counters *c;
+	uint32_t zero = 0;
+
+	*st = lv->st;
+	c = calloc(lv->ncpus, sizeof(*c));
+	if (!c || bpf_map__lookup_elem(lv->skel->maps.counters, &zero, sizeof(zero), c,
+				       sizeof(*c) * lv->ncpus, 0)) {
+		free(c);
+		return;
+	}
+	for (int i = 0; i < lv->ncpus; i++) {
+		st->filtered += c[i].filtered;
+		st->dropped += c[i].dropped;
+	}
+	free(c);
+}
+
+void live_close(struct live *lv)
+{
+	if (!lv)
+		return;
+	ring_buffer__free(lv->rb);
+	for (int i = 0; i < lv->nlinks; i++)
+		bpf_link__destroy(lv->links[i]);
+	shellwatch_bpf__destroy(lv->skel);
+	free(lv);
+}
