@@ -23,8 +23,8 @@ CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2
 CPPFLAGS   += -Iinclude -I$(OUT) -I/usr/include/json-c -D_GNU_SOURCE
 DEPFLAGS    = -MMD -MP -MF $(@:.o=.d)
-CORE_LDLIBS := -lz -ljson-c -lm
-LDLIBS     += -lbpf -lelf $(CORE_LDLIBS)
+CORE_LDLIBS := -lelf -lz -ljson-c -lm
+LDLIBS     += -lbpf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Iinclude -I$(dir $(VMLINUX_H))
 

@@ -32,14 +32,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define PIPEFS_MAGIC 0x50495045
 #define MINORBITS 20
 
-/* Configuration, fixed at load time by the loader (user/live.c). The verifier prunes the branches
+/* Configuration, fixed at load time by the loader (user/sources/live.c). The verifier prunes the branches
  * of filters that are off. */
 const volatile __u32 self_tgid = 0;      /* our own process: never reported */
 const volatile __u32 filter_pid = 0;     /* only this tgid, when non-zero */
 const volatile __u8 filter_comm_on = 0;  /* only tasks whose comm is filter_comm */
 const volatile char filter_comm[WIRE_COMM_LEN] = {};
 const volatile __u64 wake_bytes = 1 << 20; /* wake the reader once this much data waits */
-const volatile __u8 kill_stdio_inet = 0; /* SIGKILL a program exec'd with an inet socket on stdio */
+const volatile __u8 kill_remote_shell = 0; /* SIGKILL an interpreter exec'd to read its commands
+					       from an inet socket on stdin and stdout (run --kill) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -52,6 +53,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct wire_counters);
 } counters SEC(".maps");
+
+/* The host's installed interpreters (shells, python, perl, ...), by file: the loader fills it
+ * (user/sources/interpid.c) before attaching. The value is the interpreter kind. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 512);
+	__type(key, struct wire_inode);
+	__type(value, __u8);
+} interps SEC(".maps");
 
 static __always_inline struct wire_counters *counters_get(void)
 {
@@ -446,6 +456,82 @@ static __always_inline void exec_argv(struct wire_exec *e, struct task_struct *t
 	e->argv_len = len;
 }
 
+/* Scratch for the kill's look at argv (no room on the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[256]);
+} argbuf SEC(".maps");
+
+/* One option that keeps an interpreter reading stdin: "-", "--login", or a cluster of i, s, l
+ * ("-i", "-is", "-li"); n: its length with the NUL. */
+static __always_inline bool stdin_option(const char *a, long n)
+{
+	if (n < 2 || n > 8 || a[0] != '-')
+		return false;
+	if (n == 8)
+		return a[1] == '-' && a[2] == 'l' && a[3] == 'o' && a[4] == 'g' && a[5] == 'i' &&
+		       a[6] == 'n';
+#pragma unroll
+	for (int k = 1; k < 7; k++)
+		if (k < n - 1 && a[k] != 'i' && a[k] != 's' && a[k] != 'l')
+			return false;
+	return true;
+}
+
+/* The command line says the interpreter takes its commands from stdin: no argument after
+ * argv[0], or one of stdin_option's. Anything else says no, conservatively: the kill is then user
+ * space's, at the alert (docs/run.md). Two string reads, no loop over the bytes. */
+static __always_inline bool argv_reads_stdin(const struct wire_exec *e)
+{
+	__u32 zero = 0, len = e->argv_len;
+	char *buf = bpf_map_lookup_elem(&argbuf, &zero);
+	long n0, n1;
+
+	if (!buf || len > WIRE_ARGV_MAX)
+		return false;
+	n0 = bpf_probe_read_kernel_str(buf, 256, e->argv);   /* argv[0] and its NUL */
+	if (n0 <= 0 || n0 >= 256)
+		return false;
+	if ((__u32)n0 >= len)
+		return true;
+	n1 = bpf_probe_read_kernel_str(buf, 8, e->argv + (n0 & 255));
+	return n1 > 1 && (__u32)(n0 + n1) >= len && stdin_option(buf, n1);
+}
+
+static __always_inline bool is_inet_fd(const struct wire_fd *f)
+{
+	return f->kind == WIRE_FD_SOCK && (f->family == AF_INET || f->family == AF_INET6);
+}
+
+/* run --kill, in the kernel: an installed interpreter exec'd with inet sockets on stdin and on
+ * stdout or stderr, taking its commands from stdin. The signal is taken on the way back to user
+ * space: the program dies before its first instruction. */
+static __always_inline void kill_if_remote_shell(struct wire_exec *e)
+{
+	if (!kill_remote_shell || !e->interp || !is_inet_fd(&e->fds[0]) ||
+	    !(is_inet_fd(&e->fds[1]) || is_inet_fd(&e->fds[2])) || !argv_reads_stdin(e))
+		return;
+	e->killed = !bpf_send_signal(9);
+}
+
+/* What the exec'd file is: its inode, and the interpreter kind when it is an installed one. */
+static __always_inline void exec_file(struct wire_exec *e, struct linux_binprm *bprm)
+{
+	struct inode *ino = bprm->file->f_inode;
+	struct wire_inode key = {};
+	__u8 *kind;
+
+	key.ino = ino->i_ino;
+	key.dev = ino->i_sb->s_dev;
+	e->exe_ino = key.ino;
+	e->exe_dev = key.dev;
+	kind = bpf_map_lookup_elem(&interps, &key);
+	e->interp = kind ? *kind : 0;
+	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
+}
+
 /* A successful exec: the new image's file name, command line, and what stdio is. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -464,16 +550,13 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->exe_len = n > 0 ? n : 0;
 	e->killed = 0;
 	e->pstart = task->real_parent->group_leader->start_boottime;
+	exec_file(e, bprm);
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));
 		fd_describe(&e->fds[i], task, i);
-		/* --kill: the new program dies before its first instruction (the signal is taken on
-		 * the way back to user space) */
-		if (kill_stdio_inet && !e->killed && e->fds[i].kind == WIRE_FD_SOCK &&
-		    (e->fds[i].family == AF_INET || e->fds[i].family == AF_INET6))
-			e->killed = !bpf_send_signal(9);
 	}
+	kill_if_remote_shell(e);
 	bpf_ringbuf_submit(e, wake_flags(true, sizeof(*e)));
 	return 0;
 }

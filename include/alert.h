@@ -16,9 +16,19 @@
 #define ALERT_EXE_MAX 256
 #define ALERT_ID_MAX 24      /* an entity id: 16 hex digits and a NUL */
 
+/* How sure: high: an interpreter taking its commands from the network and writing back to it;
+ * medium: partial network facts (an unknown program, or one running its own code, on an
+ * outbound connection as stdin and stdout); low: the command score alone. */
+enum severity { SEV_NONE = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH };
+
+/* Which way the connection behind an alert was made, as far as the judge saw it. */
+enum direction { DIR_UNKNOWN = 0, DIR_OUTBOUND, DIR_INBOUND };
+
 struct alert {
 	uint32_t id;                 /* counts up per judge: 1, 2, ... */
 	uint32_t signals;
+	enum severity severity;
+	enum direction direction;
 	uint32_t pid, ppid, uid;
 	bool has_uid;
 	uint64_t exec_ns;            /* event time of the exec that triggered it */
@@ -29,6 +39,11 @@ struct alert {
 	char host[64];               /* the machine the events came from, "" unknown */
 	char comm[16], pcomm[16];
 	char exe[ALERT_EXE_MAX];
+	char interp[32];             /* the interpreter it is ("bash", "python3.11"), "" none */
+	uint8_t interp_by;           /* enum interp_by: inode, build-id (a copy), name */
+	uint8_t cmdsrc;              /* enum cmd_source: where it takes its commands from */
+	char container[80];          /* container id, "" on the host (or unknown) */
+	const char *suppressed_by;   /* the exception ("file:line") that matched; NULL: none */
 	char cmd[ALERT_CMD_MAX], pcmd[ALERT_CMD_MAX];
 	bool has_peer;
 	struct sw_fd peer;           /* the remote end: stdio socket, or the rule's connect/accept */
@@ -41,9 +56,13 @@ struct alert {
 	uint64_t kill_ns;            /* time of the kill, 0 if none */
 };
 
-/* The alert's name: the rule's, else "stdio-socket", "parent-stdio-socket", "pipe-relay",
- * "socket-relay" or "suspicious-command". */
+/* The alert's name: the rule's, else the strongest network fact ("stdio-socket",
+ * "parent-stdio-socket", "pipe-relay", "socket-relay"), else "suspicious-command". */
 const char *alert_name(const struct alert *a);
+const char *severity_name(enum severity s);
+/* "low", "medium", "high" -> the severity; SEV_NONE for anything else. */
+enum severity severity_of_name(const char *s);
+const char *direction_name(enum direction d);
 /* "127.0.0.1" or "::1" from a socket's peer address. */
 void alert_peer_ip(const struct sw_fd *s, char *buf, size_t len);
 /* Milliseconds from the exec to the decision. */

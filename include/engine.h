@@ -2,7 +2,7 @@
  *
  * The engine keeps one stream per process (pid; the bare seed form is one stream, pid 0), drops
  * events no rule names (prefilter on the call name), and searches the rules either with
- * Progressive Window Widening (docs/engine.md, ../shared pww.md) or with an incremental matcher
+ * Progressive Window Widening (docs/engine.md) or with an incremental matcher
  * that advances partial matches on every event. Detections go to a callback. Memory is bounded:
  * a cap on streams (evictions counted) and on events held per stream (drops counted).
  *

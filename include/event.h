@@ -9,7 +9,7 @@
  * A source fills both. The live decoder sets the facts straight from the kernel's record; every
  * text source fills the arguments and calls sw_event_facts(), which derives the facts from them,
  * so a trace written by `record` and read back gives the judge the same facts as the live events
- * did (tests/unit/test_event.c checks it for every kind).
+ * did (tests/unit/test_live_decode.c checks it for every kind).
  *
  * Strings are borrowed: they point into storage owned by whoever produced the event and stay valid
  * only for the duration of the call that receives it; keep a copy of anything you need later.
@@ -93,6 +93,9 @@ struct sw_exec_facts {
 	bool stdio_known;          /* stdio[] holds what fds 0-2 are; false: the source cannot tell */
 	struct sw_fd stdio[3];
 	uint64_t pstart_ns;        /* the parent's start time (0 unknown), for its entity id */
+	struct sw_str interp;      /* the interpreter the source identified the file as, by the
+				      installed name it matched ("bash", "python3.11"); "" none */
+	uint8_t interp_by;         /* enum interp_by (include/interp.h): how it knew */
 };
 
 struct sw_meta_facts {

@@ -1,13 +1,14 @@
 /* judge.h: the detection logic, one for `run` (live events) and `replay` (a capture). It consumes
  * struct sw_event only (include/event.h): every event updates the process table and feeds the rule
  * engine; every exec is judged on the signals of user/judge/signals.c (the rules, inet sockets on
- * stdio of the process and its ancestors, pipe relays, the command scores), and one remote shell
- * yields one alert that lists every signal that fired (docs/run.md).
+ * stdio of the process and its ancestors, pipe relays, what the program is and where it takes its
+ * commands from, the command scores), and one remote shell yields one alert, with a severity,
+ * that lists every signal that fired (docs/run.md).
  *
- * Time comes from the events (t_ns), never from a clock: a score-only ("suspicious-command") alert
- * waits hold_ns of event time for a confirmed one in the same process tree, which absorbs it;
- * confirmed alerts are emitted at once. A live driver with no events to give says how far time
- * has moved with judge_tick(). It links without libbpf.
+ * Time comes from the events (t_ns), never from a clock: a low or medium alert waits hold_ns of
+ * event time for a high one in the same process tree, which absorbs it; high alerts are emitted at
+ * once. A live driver with no events to give says how far time has moved with judge_tick(). It
+ * links without libbpf.
  *
  *   struct judge_opts o = judge_opts_default();
  *   o.rules = &rs; o.on_alert = fn; o.ctx = me;
@@ -23,6 +24,7 @@
 #include "engine.h"
 #include "event.h"
 #include "model.h"
+#include "policy.h"
 #include "proctab.h"
 #include "rules.h"
 
@@ -34,16 +36,23 @@ struct judge_opts {
 	const struct model *model;   /* NULL: no command scoring */
 	double threshold;            /* score at or above which a command line is suspicious */
 	uint32_t max_procs;          /* process table capacity */
-	uint64_t hold_ns;            /* how long a score-only alert waits to be absorbed */
+	uint64_t hold_ns;            /* how long a low or medium alert waits to be absorbed */
+	const struct policy *policy; /* sanctioned servers, exceptions; NULL: the built-in servers */
+	enum severity min_severity;  /* alerts below it are counted, not emitted (default medium) */
+	bool show_suppressed;        /* emit alerts an exception matched, marked suppressed_by */
 	judge_alert_fn on_alert;
 	void *ctx;
 };
 
 struct judge_stats {
-	uint64_t events, execs, alerts, confirmed, suspicious;
+	uint64_t events, execs, alerts;
+	uint64_t by_severity[4];     /* alerts decided, by enum severity (emitted or not) */
+	uint64_t below_min;          /* decided but below min_severity: not emitted */
+	uint64_t suppressed;         /* an exception matched */
+	uint64_t sanctioned;         /* execs whose network facts were a sanctioned server's */
 	uint64_t merged;             /* signals folded into an alert already raised for the tree */
-	uint64_t absorbed;           /* score-only alerts absorbed by a confirmed one */
-	uint64_t pending_dropped;    /* score-only alerts emitted early: no room to hold them */
+	uint64_t absorbed;           /* held alerts absorbed by a high one of their tree */
+	uint64_t pending_dropped;    /* held alerts decided early: no room to hold them */
 	uint64_t kernel_kills;       /* execs the kernel killed (run --kill), alerted or merged */
 	struct proctab_stats procs;
 	struct engine_stats engine;

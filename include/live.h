@@ -32,8 +32,9 @@ struct live_opts {
 	const char *comm;      /* report only tasks with this comm (max 15 bytes); NULL: all */
 	uint32_t ringbuf_mb;   /* ring buffer size in MiB, a power of 2; 0: 8 */
 	bool verbose;          /* libbpf's own messages on stderr */
-	bool kill_stdio_inet;  /* the kernel SIGKILLs every program exec'd with an inet socket on
-				  stdio (wire_exec.killed says so): `run --kill` */
+	bool kill_remote_shell;  /* the kernel SIGKILLs an installed interpreter exec'd to take its
+				    commands from an inet socket on stdin and stdout (wire_exec.killed
+				    says so): `run --kill` */
 };
 
 struct live_stats {
@@ -64,6 +65,10 @@ void live_stats(const struct live *lv, struct live_stats *st);
 
 /* Now, on the clock of wire_hdr.ktime (CLOCK_MONOTONIC, what bpf_ktime_get_ns reads), in ns. */
 uint64_t live_clock_ns(void);
+
+/* The host's interpreters the loader read (include/interpid.h), for the events of other sources
+ * of the same run (the /proc scan). */
+struct interpid *live_interps(struct live *lv);
 
 /* Detach and free; NULL is fine. */
 void live_close(struct live *lv);

@@ -25,6 +25,7 @@ int liveloop_run(struct live *lv, int slice_ms, int (*each)(void *ctx, uint64_t 
  * when set). Call after attaching, so no process falls between the scan and the live events. A
  * non-zero return of cb stops and is returned. *scan_err: 0, or -errno when /proc cannot be read
  * (the caller says so; the processes started before the sensor are then unknown). */
-int liveloop_seed(sw_event_cb cb, void *ctx, uint32_t pid, const char *comm, int *scan_err);
+int liveloop_seed(struct live *lv, sw_event_cb cb, void *ctx, uint32_t pid, const char *comm,
+		  int *scan_err);
 
 #endif /* SW_LIVELOOP_H */

@@ -18,6 +18,8 @@ struct procscan_entry {
 	char cmd[1024];              /* argv joined by spaces */
 	bool cmd_trunc;              /* the command line was longer */
 	char exe[WIRE_EXE_MAX];      /* the executable, "" when unreadable */
+	uint64_t exe_ino;            /* its file (0 unknown), for interpid_annotate */
+	uint32_t exe_dev;
 	struct wire_fd stdio[3];     /* what fds 0, 1, 2 are; inet sockets with both ends */
 };
 

@@ -18,8 +18,16 @@
 #define PROC_EXE_MAX 96      /* bytes of the executable's path kept */
 #define PROC_COMM_MAX 16
 
+/* proc_sock.flags */
+enum {
+	PSOCK_OUTBOUND = 1 << 0,   /* it connected */
+	PSOCK_INBOUND = 1 << 1,    /* it accepted */
+	PSOCK_SANCTIONED = 1 << 2, /* accepted by a sanctioned remote-access server (policy.h) */
+};
+
 struct proc_sock {
 	int32_t fd;          /* -1: empty */
+	uint32_t flags;      /* PSOCK_* */
 	struct sw_fd sock;   /* family and endpoints */
 };
 
@@ -36,6 +44,11 @@ struct proc {
 	uint32_t alert;      /* id of the confirmed alert covering this process tree, 0 none */
 	uint32_t suspect;    /* id of a pending score-only alert of this tree, 0 none */
 	float score;         /* of its command line, -1 when not scored */
+	uint8_t interp;      /* enum interp_kind of the program it runs (busybox: the applet) */
+	uint8_t interp_by;   /* enum interp_by */
+	uint8_t cmdsrc;      /* enum cmd_source */
+	uint8_t alert_sev;   /* severity of the alert covering its tree */
+	char interp_name[32];
 	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];
 	char exe[PROC_EXE_MAX];
@@ -59,9 +72,11 @@ struct proc *proctab_fork(struct proctab *t, uint32_t parent, uint32_t child);
 void proctab_remove(struct proctab *t, uint32_t pid);
 void proctab_stats(const struct proctab *t, struct proctab_stats *st);
 
-/* Remember that fd of p is this inet socket (connect, accept). */
-void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock);
+/* Remember that fd of p is this inet socket (connect, accept), with its PSOCK_* flags. */
+void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_t flags);
 /* The remembered socket behind fd, or NULL. */
 const struct sw_fd *proc_sock(const struct proc *p, int32_t fd);
+/* The remembered socket with the same endpoints as s (a socket seen on stdio), or NULL. */
+const struct proc_sock *proc_sock_like(const struct proc *p, const struct sw_fd *s);
 
 #endif /* SW_PROCTAB_H */

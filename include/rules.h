@@ -81,7 +81,7 @@ int rules_parse(struct ruleset *rs, const char *text, size_t len, const char *fn
 		size_t errlen);
 /* Read and parse a file (err as above, or "path: strerror"). */
 int rules_load_file(struct ruleset *rs, const char *path, char *err, size_t errlen);
-/* The built-in rules (user/rules_default.c); their text is rules_default_text. */
+/* The built-in rules (user/engine/rules_default.c); their text is rules_default_text. */
 int rules_load_default(struct ruleset *rs, char *err, size_t errlen);
 extern const char rules_default_text[];
 void rules_free(struct ruleset *rs);

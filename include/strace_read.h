@@ -1,8 +1,9 @@
-/* strace_read.h: a reader for `strace -f` output (optionally -t, -tt or -ttt) into sw_event records
- * with the vocabulary of docs/trace-format.md. Lines split by `<unfinished ...>` / `<... resumed>`
- * are joined; threads are folded into their process; clone/fork/vfork become `fork child=N`,
- * `+++ exited with N +++` becomes `exit code=N`. Other calls become events with their name and
- * return value only (background for the study). */
+/* strace_read.h: a reader for `strace -f` output (optionally -t, -tt or -ttt, and -y or -yy) into
+ * sw_event records with the vocabulary of docs/trace-format.md. Lines split by `<unfinished ...>` /
+ * `<... resumed>` are joined; threads are folded into their process; clone/fork/vfork become `fork
+ * child=N`, `+++ exited with N +++` becomes `exit code=N`. Other calls become events with their
+ * name and return value only (background for the study). The fd annotations of -yy are stripped
+ * from the numbers and become src=/peer=/local=/pipe= facts (docs/engine.md, "strace captures"). */
 #ifndef SW_STRACE_READ_H
 #define SW_STRACE_READ_H
 

@@ -114,11 +114,23 @@ struct wire_exec {
 	__u32 argv_len;    /* bytes used in argv[], trailing NUL included */
 	__u16 exe_len;     /* bytes used in exe[], NUL included */
 	__u8 argv_trunc;   /* 1 when the command line was longer than WIRE_ARGV_MAX */
-	__u8 killed;       /* 1 when the kernel sent SIGKILL (kill_stdio_inet: inet socket on stdio) */
+	__u8 killed;       /* 1 when the kernel sent SIGKILL (kill_remote_shell, run --kill) */
 	__u64 pstart;      /* the real parent's start time, like hdr.start */
+	__u64 exe_ino;     /* the exec'd file: inode number */
+	__u32 exe_dev;     /* and its file system's device (MAJOR << 20 | MINOR) */
+	__u8 interp;       /* enum interp_kind when the file is an installed interpreter (the
+			      "interps" map the loader fills), else 0 */
+	__u8 pad0[3];
 	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];
+};
+
+/* Key of the "interps" hash map: an installed interpreter's file. */
+struct wire_inode {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
 };
 
 struct wire_fork {
@@ -151,9 +163,12 @@ _Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 64, "wire_sock_e
 _Static_assert(sizeof(struct wire_dup) == 80, "wire_dup layout");
 _Static_assert(__builtin_offsetof(struct wire_dup, sock) == 72, "wire_dup.sock");
 _Static_assert(__builtin_offsetof(struct wire_exec, pstart) == 64, "wire_exec.pstart");
-_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 72, "wire_exec.fds");
-_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 192, "wire_exec.exe");
-_Static_assert(sizeof(struct wire_exec) == 192 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe_ino) == 72, "wire_exec.exe_ino");
+_Static_assert(__builtin_offsetof(struct wire_exec, interp) == 84, "wire_exec.interp");
+_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 88, "wire_exec.fds");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 208, "wire_exec.exe");
+_Static_assert(sizeof(struct wire_exec) == 208 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
+_Static_assert(sizeof(struct wire_inode) == 16, "wire_inode layout");
 _Static_assert(sizeof(struct wire_fork) == 64, "wire_fork layout");
 _Static_assert(sizeof(struct wire_exit) == 64, "wire_exit layout");
 _Static_assert(sizeof(struct wire_counters) == 16, "wire_counters layout");

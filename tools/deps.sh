@@ -8,11 +8,14 @@
 set -euo pipefail
 
 BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev pkg-config"
-# Tests: the shells of the red-team suite, strace for captures, a fuzzing runtime, gnuplot for the
-# study plots, Debian's libbpf-tools for the execsnoop benchmark.
-TEST="strace socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox iproute2 \
-libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86 \
-git curl wget groff-base systemd"
+# Tests: the shells of the red-team suite, strace and auditd for captures (installing auditd may
+# start its service: tests/shells/auditd.sh then uses it, untouched), a fuzzing runtime, gnuplot for
+# the study plots, Debian's libbpf-tools for the execsnoop benchmark; the real network services of
+# tests/benign/services.sh (openssh-server, rsync, lighttpd, openbsd-inetd: installing them may
+# start their system services; the test never uses those, it runs its own on free ports).
+TEST="strace auditd socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox \
+iproute2 libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86 \
+git curl wget groff-base systemd openssh-server rsync lighttpd openbsd-inetd"
 
 TRAIN="python3-numpy python3-scipy python3-sklearn python3-xgboost"
 GROUPS_WANTED="$BUILD $TEST"

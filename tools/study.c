@@ -1,4 +1,4 @@
-/* study.c: the case study of PWW (../shared/docs/pww.md) on our own background trace.
+/* study.c: the case study of PWW (docs/engine.md) on our own background trace.
  *   study [-o DIR] [-n SAMPLES] [-L LMAX] [-s SEED] [--strace] BACKGROUND
  * 1. Work against the initial batch duration t = 5, 10, ..., 640: R_fixed (a fixed window of
  *    2 L_max moved by L_max), the bound B_PWW(t) = 2 R_fixed T / (t W) with W = T / (2 L_max) - 1,

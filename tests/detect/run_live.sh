@@ -54,8 +54,8 @@ tap_ok "run attaches and says ready"
 
 check "a shell running before the sensor is alerted at start-up" wait_until 2 has_alert_for "$out" "$port0"
 a=$(alerts_for "$out" "$port0" | head -1)
-check "start-up alert: stdio-socket on the shell ($(field "$a" process.pid), launcher $early)" \
-	bash -c "[[ '$(field "$a" shellwatch.signals)' == stdio-socket && '$(field "$a" process.parent.pid)' == $early ]]"
+check "start-up alert: high, stdio-socket on the shell ($(field "$a" process.pid), launcher $early)" \
+	bash -c "[[ ',$(field "$a" shellwatch.signals),' == *,stdio-socket,* && '$(field "$a" shellwatch.severity)' == high && '$(field "$a" process.parent.pid)' == $early ]]"
 kill "$early" "$early_listener" 2>/dev/null   # the shell then reads EOF and exits
 
 # Benign activity first: pipelines, redirections, a local connection that is not on stdio.
@@ -114,6 +114,19 @@ if run_start "$out3" --kill; then
 	check "--kill: the shell is gone" wait_until 5 pid_gone "$(field "$a" process.pid)"
 	wait_until 10 pid_gone "$LISTENER_PID"
 	check "--kill: the shell never ran the listener's command" bash -c "! grep -q survived-42 '$SW_TMP/listener.$port3'"
+	# an inetd-style service: a shell running its script with the connection on stdio reads
+	# data, not commands: not a remote shell, so --kill leaves it alone
+	port5=$(free_port)
+	printf 'read l; echo "got $l"\n' >"$SW_TMP/svc.sh"
+	socat TCP-LISTEN:"$port5",bind=127.0.0.1,reuseaddr,fork EXEC:"/bin/sh $SW_TMP/svc.sh" \
+		2>/dev/null &
+	svc=$!
+	wait_until 10 listening "$port5"
+	reply=$(printf 'hello\n' | timeout 5 socat -t 2 STDIO TCP:127.0.0.1:"$port5" 2>/dev/null)
+	check "--kill: a service script with the connection on stdio is not killed (it answered '$reply')" \
+		test "$reply" = "got hello"
+	check "--kill: and not alerted" bash -c "! grep -q '\"destination.port\":$port5\\|\"source.port\":$port5' '$out3'"
+	kill "$svc" 2>/dev/null
 	run_stop
 else
 	tap_fail "run --kill attaches" "$(cat "$SW_TMP/run.err")"

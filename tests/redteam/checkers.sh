@@ -55,13 +55,15 @@ check "clean: relays hold no socket on stdio" yes $TC clean "$T"
 check "clean: a trace without execs proves nothing" no $TC clean "$T"
 
 J=$SW_TMP/d.json
-printf '%s\n' '{"rule.name":"reverse","process.pid":101,"process.parent.pid":100,"destination.port":4444,"shellwatch.delay_ms":0.5}' \
+printf '%s\n' '{"rule.name":"reverse","process.pid":101,"process.parent.pid":100,"destination.port":4444,"shellwatch.delay_ms":0.5,"shellwatch.severity":"high"}' \
 	'{"process":{"pid":201,"parent":{"pid":200}},"destination":{"port":5555}}' >"$J"
 check "detection: flat fields match pid and port" yes $DC count "$J" --pids 101 --port 4444
 check "detection: nested fields match parent pid and port" yes $DC count "$J" --pids 200 --port 5555
 check "detection: a delay within the bound matches" yes $DC count "$J" --pids 101 --max-delay 1
 check "detection: a delay over the bound does not" no $DC count "$J" --pids 101 --max-delay 0.1
 check "detection: wrong port does not match" no $DC count "$J" --pids 101 --port 5555
+check "detection: the severity filter matches high" yes $DC count "$J" --pids 101 --severity high
+check "detection: the severity filter rejects another" no $DC count "$J" --pids 101 --severity medium
 check "detection: wrong pid does not match" no $DC count "$J" --pids 7 --port 4444
 check "detection: count is 2 with no filter" test "$($DC count "$J")" = 2
 check "detection: none is false when there are detections" no $DC none "$J"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # detect.sh: the red-team suite under `shellwatch run --json` (issue 6): every technique of
 # tests/shells/techniques.sh must raise an alert within 2 s naming the shell's pid (or its
-# launcher's) and the listener's port, and exactly one alert per shell. Prints each alert's
-# signals and delay, the detection rate, and run's own latency figures.
+# launcher's) and the listener's port, exactly one alert per shell, of severity high. Prints each
+# alert's signals and delay, the detection rate, and run's own latency figures.
 source "$(dirname "$0")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh"
 source "$SW_ROOT/tests/shells/record.sh"
@@ -39,7 +39,8 @@ for i in "${!names[@]}"; do
 	all=$(sw_alert_count "$json")
 	out=$(sw_alert_count "$json" 2000 show)
 	fast=${out%%$'\n'*}
-	check "${names[$i]}: one alert for the shell ($all), exec to alert under 2 s ($fast)" \
-		test "$all" = 1 -a "$fast" = 1
+	high=$(sw_alert_count "$json" "" "" high)
+	check "${names[$i]}: one alert for the shell ($all), exec to alert under 2 s ($fast), high ($high)" \
+		test "$all" = 1 -a "$fast" = 1 -a "$high" = 1
 	sed -n '2,$p' <<<"$out"
 done

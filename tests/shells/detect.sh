@@ -6,9 +6,10 @@
 #   expect_detection JSONFILE  after sw_tech_run: an alert for the technique's shell (pid or
 #                              parent pid is the shell's or the launcher's, port is the
 #                              listener's) shows up within 2 s
-#   sw_alert_count JSONFILE [MAX_DELAY_MS [show]]  how many alerts match the last technique
-#                              (with a delay from exec to alert of at most MAX_DELAY_MS when given;
-#                              prints the number, then with show one TAP comment per alert)
+#   sw_alert_count JSONFILE [MAX_DELAY_MS [show [SEVERITY]]]  how many alerts match the last
+#                              technique (with a delay from exec to alert of at most MAX_DELAY_MS,
+#                              and of SEVERITY, when given; prints the number, then with show one
+#                              TAP comment per alert)
 #   expect_no_detection JSONFILE [PIDS]  no alert at all (of a process or parent in PIDS, a
 #                              comma-separated list, when given)
 SW_DETECT_PY=$SW_SHELLS_DIR/detection_check.py
@@ -36,7 +37,8 @@ sw_run_stop() {
 
 sw_alert_count() {
 	"$SW_PY" "$SW_DETECT_PY" count "$1" --port "$SW_T_PORT" \
-		--pids "${SW_T_SHELL_PID:-0},$SW_T_ROOT_PID" ${2:+--max-delay "$2"} ${3:+--show} 2>/dev/null
+		--pids "${SW_T_SHELL_PID:-0},$SW_T_ROOT_PID" ${2:+--max-delay "$2"} ${3:+--show} \
+		${4:+--severity "$4"} 2>/dev/null
 }
 
 expect_detection() {

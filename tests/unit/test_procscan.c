@@ -1,4 +1,4 @@
-/* test_procscan.c: what user/procscan.c reads from /proc: a fake /proc tree with hand-written
+/* test_procscan.c: what user/sources/procscan.c reads from /proc: a fake /proc tree with hand-written
  * socket tables (IPv4 and IPv6 endpoints, stat with a tricky comm), and the real /proc with a
  * child of this test that holds a loopback TCP connection on its stdin. */
 #include <arpa/inet.h>

@@ -105,9 +105,9 @@ static int flush_out(void *ctx, uint64_t before)
 }
 
 /* The header and the processes already running (liveloop_seed), then the live events. */
-static int write_start(struct record *r)
+static int write_start(struct record *r, struct live *lv)
 {
-	int scan_err, rc = liveloop_seed(write_event, r, r->lo.pid, r->lo.comm, &scan_err);
+	int scan_err, rc = liveloop_seed(lv, write_event, r, r->lo.pid, r->lo.comm, &scan_err);
 
 	if (scan_err)
 		fprintf(stderr, "shellwatch record: warning: cannot read /proc (%s): processes started "
@@ -118,7 +118,7 @@ static int write_start(struct record *r)
 static int capture(struct record *r, struct live *lv)
 {
 	struct live_stats st;
-	int err = write_start(r) ? -EIO : 0;
+	int err = write_start(r, lv) ? -EIO : 0;
 
 	fprintf(stderr, "%s: ready\n", "shellwatch record");
 	if (!err)

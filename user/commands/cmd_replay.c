@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "auditd_read.h"
 #include "commands.h"
 #include "duration.h"
 #include "judge_args.h"
@@ -14,7 +15,7 @@
 #include "strace_read.h"
 #include "trace_read.h"
 
-enum replay_format { FMT_TRACE, FMT_STRACE };
+enum replay_format { FMT_TRACE, FMT_STRACE, FMT_AUDITD };
 
 struct replay_args {
 	const char *file, *t, *l_max;
@@ -29,7 +30,8 @@ enum { OPT_STRICT = 1000, OPT_MAX_STREAMS, OPT_MAX_EVENTS, OPT_CLOCK, OPT_BATCH,
 
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "input format: syscalls (the text trace of `record`, default), "
-				   "strace (strace -f, best with -yy)", 0 },
+				   "strace (strace -f, best with -yy), auditd (an audit.log, RAW or "
+				   "ENRICHED; docs/auditd.md)", 0 },
 	{ "json", 'j', 0, 0, "one JSON object per alert (ECS field names), nothing else on stdout", 0 },
 	{ "output", 'o', "FILE", 0, "append alerts to FILE instead of stdout", 0 },
 	{ "clock", OPT_CLOCK, "CLOCK", 0, "windows in event time (time, default: the events' "
@@ -65,8 +67,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			a->format = FMT_TRACE;
 		else if (!strcmp(arg, "strace"))
 			a->format = FMT_STRACE;
+		else if (!strcmp(arg, "auditd"))
+			a->format = FMT_AUDITD;
 		else
-			argp_error(state, "unknown format '%s' (syscalls or strace)", arg);
+			argp_error(state, "unknown format '%s' (syscalls, strace or auditd)", arg);
 		break;
 	case 'j': a->sink.json = true; break;
 	case 'o': a->sink.path = arg; break;
@@ -127,14 +131,17 @@ static void summary(const char *name, const struct sw_read_stats *rs, const stru
 
 	fprintf(stderr,
 		"%s: %" PRIu64 " lines, %" PRIu64 " events, %" PRIu64 " bad lines; %" PRIu64 " execs "
-		"judged, %" PRIu64 " alerts (%" PRIu64 " confirmed, %" PRIu64 " suspicious), %" PRIu64
-		" merged, %" PRIu64 " absorbed; rules: %" PRIu64 " events kept, %" PRIu64 " matches "
+		"judged, %" PRIu64 " alerts printed (decided: %" PRIu64 " high, %" PRIu64 " medium, %"
+		PRIu64 " low; %" PRIu64 " below --min-severity, %" PRIu64 " suppressed; %" PRIu64
+		" execs on sanctioned servers' connections), %" PRIu64 " merged, %" PRIu64
+		" absorbed; rules: %" PRIu64 " events kept, %" PRIu64 " matches "
 		"(%" PRIu64 " repeats in related processes), work %" PRIu64 " in %" PRIu64 " windows; "
 		"streams %" PRIu64 " max, %" PRIu64 " evicted; %" PRIu64 " events dropped, %" PRIu64
 		" partial matches dropped, %" PRIu64 " searches cut; %" PRIu64 " KiB max; processes %"
 		PRIu64 " max, %" PRIu64 " untracked\n",
-		name, rs->lines, rs->events, rs->bad, js->execs, js->alerts, js->confirmed,
-		js->suspicious, js->merged, js->absorbed, st->kept, st->detections, st->duplicates,
+		name, rs->lines, rs->events, rs->bad, js->execs, js->alerts,
+		js->by_severity[SEV_HIGH], js->by_severity[SEV_MEDIUM], js->by_severity[SEV_LOW],
+		js->below_min, js->suppressed, js->sanctioned, js->merged, js->absorbed, st->kept, st->detections, st->duplicates,
 		st->searched, st->windows, st->streams_max, st->streams_evicted, st->events_dropped,
 		st->partials_dropped, st->budget_exhausted, st->bytes_max / 1024, js->procs.max_live,
 		js->procs.dropped);
@@ -181,6 +188,8 @@ static int read_input(const struct replay_args *a, FILE *f, const char *name, st
 		rc = trace_read_file(f, name, a->strict, strace_parse_line, sr, feed, r, rs);
 		strace_reader_free(sr);
 		return rc;
+	case FMT_AUDITD:
+		return auditd_read_events(f, name, a->strict, feed, r, rs, NULL);
 	case FMT_TRACE:
 	default:
 		return trace_read_file(f, name, a->strict, trace_parse_line, NULL, feed, r, rs);
@@ -228,8 +237,9 @@ int cmd_replay(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "FILE|-",
 		"Detect remote shells in a capture with the same judge as `run`: the text trace of "
-		"`shellwatch record` (and the seed's bare lines) or `strace -f` output (-yy gives it "
-		"the socket and pipe facts), plain or gzip-compressed. Prints the alerts on stdout "
+		"`shellwatch record` (and the seed's bare lines), `strace -f` output (-yy gives it "
+		"the socket and pipe facts) or an auditd log (docs/auditd.md), plain or "
+		"gzip-compressed. Prints the alerts on stdout "
 		"(or FILE) and a summary on stderr.",
 		children, 0, 0
 	};

@@ -27,7 +27,7 @@ struct run {
 	struct sink sink;
 	struct judge *j;
 	unsigned long kills, kill_failed;
-	uint64_t lat[LAT_MAX];       /* exec -> alert written, ns, confirmed alerts (a ring) */
+	uint64_t lat[LAT_MAX];       /* exec -> alert written, ns, high alerts (a ring) */
 	uint64_t nlat;
 };
 
@@ -37,10 +37,10 @@ static const struct argp_option options[] = {
 	{ "json", 'j', 0, 0, "one JSON object per alert (ECS field names), nothing else on stdout", 0 },
 	{ "output", 'o', "FILE", 0, "append alerts to FILE instead of stdout; SIGHUP reopens it", 0 },
 	{ "syslog", OPT_SYSLOG, 0, 0, "also send each alert to syslog (facility authpriv)", 0 },
-	{ "kill", OPT_KILL, 0, 0, "SIGKILL every confirmed remote shell: in the kernel, before it "
-				  "runs, when it is exec'd with an inet socket on stdio, else from user "
-				  "space at the alert. Off by default: a false positive (e.g. an inetd-style "
-				  "service) kills a legitimate process", 0 },
+	{ "kill", OPT_KILL, 0, 0, "SIGKILL every remote shell of severity high: in the kernel, "
+				  "before it runs, when an interpreter is exec'd to read its commands "
+				  "from an inet socket on stdin and stdout, else from user space at the "
+				  "alert. Off by default: a false positive kills a legitimate process", 0 },
 	{ "realtime", OPT_REALTIME, 0, 0, "run as SCHED_FIFO (priority 1): steadier detection latency "
 					  "on a busy machine, at the cost of CPU for others under an "
 					  "event flood", 0 },
@@ -57,7 +57,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j': r->sink.json = true; break;
 	case 'o': r->sink.path = arg; break;
 	case OPT_SYSLOG: r->sink.syslog = true; break;
-	case OPT_KILL: r->kill = r->lo.kill_stdio_inet = true; break;
+	case OPT_KILL: r->kill = r->lo.kill_remote_shell = true; break;
 	case OPT_REALTIME: r->realtime = true; break;
 	case 'v': r->lo.verbose = true; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
@@ -88,9 +88,9 @@ static int kill_pid(uint32_t pid, uint64_t start_ns)
 static void on_alert(void *ctx, struct alert *a)
 {
 	struct run *r = ctx;
-	bool confirmed = alert_confirmed(a->signals);
+	bool high = a->severity == SEV_HIGH;
 
-	if (!a->killed && r->kill && confirmed) {
+	if (!a->killed && r->kill && high && !a->suppressed_by) {
 		if (kill_pid(a->pid, a->start_ns) == 0) {
 			a->killed = true;
 			a->kill_ns = live_clock_ns();
@@ -102,7 +102,7 @@ static void on_alert(void *ctx, struct alert *a)
 	/* the delay the alert reports runs to when it is written, not to the event that decided */
 	a->decided_ns = live_clock_ns();
 	sink_write(&r->sink, a);
-	if (confirmed)
+	if (high)
 		r->lat[r->nlat++ % LAT_MAX] = live_clock_ns() - a->exec_ns;
 }
 
@@ -130,13 +130,17 @@ static void summary(struct run *r, struct live *lv)
 	live_stats(lv, &ls);
 	judge_stats(r->j, &cs);
 	fprintf(stderr, "shellwatch run: %llu events, %llu filtered in kernel, %llu dropped; %llu "
-		"execs judged; %llu alerts (%llu confirmed, %llu suspicious), %llu merged into "
+		"execs judged; %llu alerts printed (decided: %llu high, %llu medium, %llu low; %llu below "
+		"--min-severity, %llu suppressed by exceptions; %llu execs on sanctioned servers' "
+		"connections), %llu merged into "
 		"earlier alerts, %llu absorbed; processes %llu max, %llu untracked (table full); "
 		"engine streams %llu max, %llu evicted, %llu events dropped",
 		(unsigned long long)ls.events, (unsigned long long)ls.filtered,
 		(unsigned long long)ls.dropped, (unsigned long long)cs.execs,
-		(unsigned long long)cs.alerts, (unsigned long long)cs.confirmed,
-		(unsigned long long)cs.suspicious, (unsigned long long)cs.merged,
+		(unsigned long long)cs.alerts, (unsigned long long)cs.by_severity[SEV_HIGH],
+		(unsigned long long)cs.by_severity[SEV_MEDIUM], (unsigned long long)cs.by_severity[SEV_LOW],
+		(unsigned long long)cs.below_min, (unsigned long long)cs.suppressed,
+		(unsigned long long)cs.sanctioned, (unsigned long long)cs.merged,
 		(unsigned long long)cs.absorbed, (unsigned long long)cs.procs.max_live,
 		(unsigned long long)cs.procs.dropped, (unsigned long long)cs.engine.streams_max,
 		(unsigned long long)cs.engine.streams_evicted,
@@ -185,11 +189,11 @@ static int detect(struct run *r, struct live *lv)
 
 /* This host first, so alerts name it; then what /proc says about the processes already
  * running (liveloop_seed). */
-static void seed(struct run *r)
+static void seed(struct run *r, struct live *lv)
 {
 	int scan_err;
 
-	liveloop_seed(on_event, r, 0, NULL, &scan_err);
+	liveloop_seed(lv, on_event, r, 0, NULL, &scan_err);
 	if (scan_err)
 		fprintf(stderr, "shellwatch run: warning: cannot read /proc (%s): processes started "
 				"before the sensor are unknown to it\n", strerror(-scan_err));
@@ -219,7 +223,7 @@ static int start(struct run *r)
 		fprintf(stderr, "shellwatch run: %s\n", why);
 		rc = SW_EXIT_RUNTIME;
 	} else {
-		seed(r);
+		seed(r, lv);
 		rc = detect(r, lv);
 		summary(r, lv);
 	}

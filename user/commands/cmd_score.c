@@ -153,7 +153,7 @@ static int run(struct score_ctx *c, FILE *in)
 
 		auditd_finish(ar);
 		if (st->bad_records || st->partial_events)
-			fprintf(stderr, "shellwatch score: auditd: %llu bad EXECVE records, %llu "
+			fprintf(stderr, "shellwatch score: auditd: %llu bad records, %llu "
 				"incomplete commands (scored as far as known)\n",
 				(unsigned long long)st->bad_records,
 				(unsigned long long)st->partial_events);

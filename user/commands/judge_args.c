@@ -1,12 +1,13 @@
 /* judge_args.c: the judge's options for `run` and `replay` (include/judge_args.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "duration.h"
 #include "judge_args.h"
 #include "score.h"
 
-enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD };
+enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD, OPT_EXCEPTIONS, OPT_MIN_SEV, OPT_SHOW_SUPP };
 
 static const struct argp_option options[] = {
 	{ "rules", 'r', "FILE", 0, "rules file (docs/rules.md) instead of the built-in rules", 0 },
@@ -16,9 +17,17 @@ static const struct argp_option options[] = {
 	{ "no-score", OPT_NO_SCORE, 0, 0, "do not score command lines", 0 },
 	{ "engine", OPT_ENGINE, "MODE", 0, "rule search: incremental (default, earliest detection) "
 					   "or pww (Progressive Window Widening, 50 ms batches)", 0 },
-	{ "hold", OPT_HOLD, "MS", 0, "how long (in the events' time) a score-only alert waits for a "
-				     "confirmed one in the same process tree: milliseconds, or with "
+	{ "hold", OPT_HOLD, "MS", 0, "how long (in the events' time) a low or medium alert waits for "
+				     "a high one in the same process tree: milliseconds, or with "
 				     "a unit (ms, s); default 200", 0 },
+	{ "min-severity", OPT_MIN_SEV, "LEVEL", 0, "print alerts of this severity and above: low "
+						   "(the command score alone), medium (default), "
+						   "high; the others are counted", 0 },
+	{ "exceptions", OPT_EXCEPTIONS, "FILE", 0, "sanctioned servers and exceptions (docs/"
+						   "exceptions.md); default " POLICY_DEFAULT_PATH
+						   " when it exists", 0 },
+	{ "show-suppressed", OPT_SHOW_SUPP, 0, 0, "also print the alerts an exception suppressed, "
+						  "marked with the line that matched", 0 },
 	{ 0 }
 };
 
@@ -41,6 +50,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--engine is pww or incremental, not '%s'", arg);
 		a->pww = !strcmp(arg, "pww");
 		break;
+	case OPT_MIN_SEV:
+		if (!(a->min_severity = severity_of_name(arg)))
+			argp_error(state, "--min-severity is low, medium or high, not '%s'", arg);
+		break;
+	case OPT_EXCEPTIONS: a->exceptions_path = arg; break;
+	case OPT_SHOW_SUPP: a->show_suppressed = true; break;
 	case OPT_HOLD:
 		if (!strcmp(arg, "0"))
 			a->hold_ns = 0;
@@ -61,6 +76,21 @@ void judge_args_init(struct judge_args *a)
 	memset(a, 0, sizeof(*a));
 	a->threshold = -1;
 	a->hold_ns = judge_opts_default().hold_ns;
+	a->min_severity = judge_opts_default().min_severity;
+}
+
+/* --exceptions FILE, else the default file when there is one, else the built-in servers. */
+static int load_policy(struct judge_args *a, const char *cmd)
+{
+	const char *path = a->exceptions_path;
+	char why[512];
+
+	if (!path && access(POLICY_DEFAULT_PATH, F_OK) == 0)
+		path = POLICY_DEFAULT_PATH;
+	a->policy = path ? policy_load(path, why, sizeof(why)) : policy_default();
+	if (!a->policy)
+		fprintf(stderr, "%s: %s\n", cmd, path ? why : "out of memory");
+	return a->policy ? 0 : SW_EXIT_USAGE;
 }
 
 int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o)
@@ -75,6 +105,11 @@ int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o
 	o->rules = &a->rules;
 	o->engine.mode = a->pww ? ENGINE_PWW : ENGINE_INCREMENTAL;
 	o->hold_ns = a->hold_ns;
+	o->min_severity = a->min_severity;
+	o->show_suppressed = a->show_suppressed;
+	if (load_policy(a, cmd))
+		return SW_EXIT_USAGE;
+	o->policy = a->policy;
 	if (a->no_score)
 		return 0;
 	if (a->model_path) {
@@ -93,6 +128,7 @@ int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o
 
 void judge_args_free(struct judge_args *a)
 {
+	policy_free(a->policy);
 	rules_free(&a->rules);
 	if (a->m == &a->model)
 		model_free(&a->model);

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <string.h>
 #include "hostinfo.h"
+#include "interpid.h"
 #include "liveloop.h"
 #include "procscan.h"
 
@@ -57,6 +58,7 @@ int liveloop_run(struct live *lv, int slice_ms, int (*each)(void *ctx, uint64_t 
 }
 
 struct seed {
+	struct interpid *interps;
 	sw_event_cb cb;
 	void *ctx;
 	uint32_t pid;
@@ -72,18 +74,23 @@ static void seed_proc(void *ctx, const struct procscan_entry *e)
 
 	if (s->rc || (s->pid && e->pid != s->pid) || (s->comm && strcmp(e->comm, s->comm)))
 		return;
-	if (!procscan_event(e, live_clock_ns(), &ev, s->scratch, sizeof(s->scratch)))
-		s->rc = s->cb(s->ctx, &ev);
+	if (procscan_event(e, live_clock_ns(), &ev, s->scratch, sizeof(s->scratch)))
+		return;
+	if (e->exe_ino)
+		interpid_annotate(s->interps, &ev, e->exe_dev, e->exe_ino);
+	s->rc = s->cb(s->ctx, &ev);
 }
 
-int liveloop_seed(sw_event_cb cb, void *ctx, uint32_t pid, const char *comm, int *scan_err)
+int liveloop_seed(struct live *lv, sw_event_cb cb, void *ctx, uint32_t pid, const char *comm,
+		  int *scan_err)
 {
 	static struct seed s;
 	struct hostinfo h;
 	struct sw_event ev;
 	int n;
 
-	s = (struct seed){ .cb = cb, .ctx = ctx, .pid = pid, .comm = comm };
+	s = (struct seed){ .interps = live_interps(lv), .cb = cb, .ctx = ctx, .pid = pid,
+			   .comm = comm };
 	*scan_err = 0;
 	hostinfo_read(&h);
 	hostinfo_event(&h, &ev);

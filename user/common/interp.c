@@ -24,7 +24,9 @@ enum interp_kind interp_of(const char *w, size_t n)
 		{ "ruby", INTERP_RUBY },      { "php", INTERP_PHP },       { "php-cli", INTERP_PHP },
 		{ "node", INTERP_NODE },      { "nodejs", INTERP_NODE },   { "lua", INTERP_LUA },
 		{ "luajit", INTERP_LUA },     { "awk", INTERP_AWK },       { "gawk", INTERP_AWK },
-		{ "mawk", INTERP_AWK },       { "nawk", INTERP_AWK },
+		{ "mawk", INTERP_AWK },       { "nawk", INTERP_AWK },      { "tclsh", INTERP_TCL },
+		{ "wish", INTERP_TCL },       { "expect", INTERP_TCL },    { "pwsh", INTERP_SHELL },
+		{ "yash", INTERP_SHELL },     { "xonsh", INTERP_SHELL },   { "elvish", INTERP_SHELL },
 	};
 
 	n = interp_strip_version(w, n);
@@ -40,4 +42,19 @@ enum interp_kind interp_of_path(const char *path)
 
 	base = base ? base + 1 : path;
 	return interp_of(base, strlen(base));
+}
+
+static const char *const by_names[] = { "none", "inode", "build-id", "name" };
+
+const char *interp_by_name(enum interp_by by)
+{
+	return by < sizeof(by_names) / sizeof(by_names[0]) ? by_names[by] : "none";
+}
+
+enum interp_by interp_by_of(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++)
+		if (strlen(by_names[i]) == n && !memcmp(by_names[i], s, n))
+			return (enum interp_by)i;
+	return INTERP_BY_NONE;
 }

@@ -1,12 +1,13 @@
 /* judge.c: events in, alerts out (include/judge.h). Keeps the process table current, feeds the
  * rule engine, judges every exec on the signal table (signals.c), and turns what fired into one
- * alert per remote shell: confirmed alerts at once, score-only ones held for a confirmed one of
- * the same tree to absorb. */
+ * alert per remote shell: high alerts at once, medium and low ones held for a high one of the same
+ * tree to absorb; exceptions and the minimum severity decide what is emitted. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "cmdsrc.h"
 #include "interp.h"
 #include "judge_priv.h"
 #include "proctime.h"
@@ -24,7 +25,8 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t len)
 
 struct judge_opts judge_opts_default(void)
 {
-	struct judge_opts o = { .max_procs = 65536, .hold_ns = 200000000ull };
+	struct judge_opts o = { .max_procs = 65536, .hold_ns = 200000000ull,
+				.min_severity = SEV_MEDIUM };
 
 	o.engine = engine_opts_default(ENGINE_TIME);
 	o.engine.mode = ENGINE_INCREMENTAL;
@@ -64,19 +66,37 @@ const struct sw_fd *judge_inet_stdio(const struct sw_fd fds[3])
 	return NULL;
 }
 
-const struct sw_fd *judge_last_sock(const struct proc *p)
+const struct proc_sock *judge_last_sock(const struct proc *p)
 {
 	for (int i = PROC_SOCKS - 1; p && i >= 0; i--)
 		if (p->socks[i].fd >= 0)
-			return &p->socks[i].sock;
+			return &p->socks[i];
 	return NULL;
 }
 
 bool judge_is_shell(const struct proc *p)
 {
-	enum interp_kind k = interp_of_path(p->exe);
+	return p->interp == INTERP_SHELL;
+}
 
-	return k == INTERP_SHELL || k == INTERP_BUSYBOX;
+/* Ports the kernel hands out for connect (the default ip_local_port_range). */
+#define EPHEMERAL_LO 32768
+#define EPHEMERAL_HI 60999
+
+uint32_t judge_sock_flags(struct judge *j, const struct proc *holder, const struct sw_fd *s)
+{
+	const struct proc_sock *e = holder ? proc_sock_like(holder, s) : NULL;
+	uint32_t f = e ? e->flags : 0;
+
+	if (!(f & (PSOCK_OUTBOUND | PSOCK_INBOUND)) && s->lport && s->pport) {
+		bool l = s->lport >= EPHEMERAL_LO && s->lport <= EPHEMERAL_HI;
+		bool r = s->pport >= EPHEMERAL_LO && s->pport <= EPHEMERAL_HI;
+
+		f |= l && !r ? PSOCK_OUTBOUND : r && !l ? PSOCK_INBOUND : 0;
+	}
+	if (holder && policy_sanctioned(j->policy, holder->exe))
+		f |= PSOCK_SANCTIONED;
+	return f;
 }
 
 /* Highest score among the parent and grandparent (-1 when neither was scored). */
@@ -124,6 +144,9 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 	snprintf(a->exe, sizeof(a->exe), "%s", p->exe);
 	a->exec_ns = p->exec_ns;
 	a->start_ns = p->start_ns;
+	snprintf(a->interp, sizeof(a->interp), "%s", p->interp_name);
+	a->interp_by = p->interp_by;
+	a->cmdsrc = p->cmdsrc;
 	judge_entity_id(a->entity_id, sizeof(a->entity_id), j->boot_id, p->pid, p->start_ns);
 	judge_entity_id(a->parent_entity_id, sizeof(a->parent_entity_id), j->boot_id, p->ppid,
 			p->pstart_ns ? p->pstart_ns : pp ? pp->start_ns : 0);
@@ -131,8 +154,8 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
 		snprintf(a->pcmd, sizeof(a->pcmd), "%s", pp->cmd);
 	}
-	if (!s)
-		s = judge_last_sock(p);
+	if (!s && judge_last_sock(p))
+		s = &judge_last_sock(p)->sock;
 	if (s) {
 		a->peer = *s;
 		a->has_peer = true;
@@ -152,18 +175,30 @@ static void drop_pending(struct judge *j, struct alert *a)
 	*a = j->pending[--j->npending];
 }
 
+/* An alert is decided: counted by severity; emitted unless below the minimum or matched by an
+ * exception (then counted, and emitted marked when show_suppressed). */
 static void emit(struct judge *j, struct alert *a)
 {
+	const struct proc *p = proctab_get(j->procs, a->pid), *pp = judge_parent(j, p);
+
+	j->st.by_severity[a->severity]++;
+	if (a->severity < j->o.min_severity) {
+		j->st.below_min++;
+		return;
+	}
+	a->suppressed_by = policy_allows(j->policy, a, pp ? pp->exe : NULL);
+	if (a->suppressed_by) {
+		j->st.suppressed++;
+		if (!j->o.show_suppressed)
+			return;
+	}
 	j->st.alerts++;
-	if (alert_confirmed(a->signals))
-		j->st.confirmed++;
-	else
-		j->st.suspicious++;
 	if (j->o.on_alert)
 		j->o.on_alert(j->o.ctx, a);
 }
 
-static void raise_confirmed(struct judge *j, struct alert *a, struct proc *p)
+/* A high alert: at once, absorbing a held one of its tree. */
+static void raise_high(struct judge *j, struct alert *a, struct proc *p)
 {
 	struct alert *held = find_pending(j, p->suspect);
 
@@ -173,11 +208,13 @@ static void raise_confirmed(struct judge *j, struct alert *a, struct proc *p)
 		j->st.absorbed++;
 	}
 	a->id = p->alert = ++j->next_id;
+	p->alert_sev = SEV_HIGH;
 	p->suspect = 0;
 	emit(j, a);
 }
 
-static void hold_suspicious(struct judge *j, struct alert *a, struct proc *p)
+/* A medium or low alert waits hold_ns for a high one of its tree to absorb it. */
+static void hold(struct judge *j, struct alert *a, struct proc *p)
 {
 	a->id = p->suspect = ++j->next_id;
 	if (j->npending == PENDING_MAX) {
@@ -221,19 +258,18 @@ static void advance(struct judge *j, uint64_t t)
 	}
 }
 
-void judge_raise_relay(struct judge *j, struct proc *shell, const struct proc *relay)
+/* A rule's episode starts with an accept: a bind shell's, or a network service's. */
+static bool rule_inbound(const struct sw_detection *d)
 {
-	struct alert *a = &j->scratch;
-
-	alert_from_proc(j, a, shell, SIG_PIPE_RELAY);
-	a->signals |= signals_score(j, a->score, a->pscore);
-	a->peer = *judge_last_sock(relay);
-	a->has_peer = true;
-	raise_confirmed(j, a, shell);
+	return d->nmatched && !strncmp(d->matched[0], "accept", 6);
 }
 
+static void judge_verdict(struct judge *j, struct proc *p, bool rule_hit, bool inbound,
+			  struct alert *a);
+static void decide(struct judge *j, struct alert *a, struct proc *p);
+
 /* Rule hits: during the feed of an exec they join that exec's judgement; a hit that comes later
- * (PWW windows close after the event) is an alert of its own unless the tree already has one. */
+ * (PWW windows close after the event) judges the process again unless the tree has an alert. */
 static void on_detect(void *ctx, const struct sw_detection *d)
 {
 	struct judge *j = ctx;
@@ -242,6 +278,7 @@ static void on_detect(void *ctx, const struct sw_detection *d)
 
 	if (d->pid == j->cur_pid) {
 		j->cur_hit = true;
+		j->hit_inbound = rule_inbound(d);
 		take_matches(&j->hit, d);
 		return;
 	}
@@ -250,13 +287,14 @@ static void on_detect(void *ctx, const struct sw_detection *d)
 		j->st.merged++;
 		return;
 	}
-	if (p) {
-		alert_from_proc(j, a, p, SIG_RULE);
+	if (p) {   /* a later hit (PWW): judged again with it */
+		judge_verdict(j, p, true, rule_inbound(d), a);
 		take_matches(a, d);
-		raise_confirmed(j, a, p);
+		decide(j, a, p);
 		return;
 	}
 	alert_base(j, a, SIG_RULE);   /* the process is gone: what the rule engine knows */
+	a->severity = rule_inbound(d) ? SEV_NONE : SEV_MEDIUM;
 	a->pid = d->pid, a->ppid = d->ppid, a->uid = d->uid, a->has_uid = d->has_uid;
 	a->exec_ns = d->clock == ENGINE_TIME ? d->last_time : j->now;
 	take_matches(a, d);
@@ -272,13 +310,19 @@ struct judge *judge_new(const struct judge_opts *o)
 	if (!j)
 		return NULL;
 	j->o = *o;
+	j->policy = o->policy ? o->policy : (j->own_policy = policy_default());
 	eo.rules = o->rules;
 	eo.on_detect = on_detect;
 	eo.ctx = j;
 	j->e = engine_new(&eo);
-	if (!j->e) {
+	if (!j->e || !j->policy) {
+		int err = j->e ? ENOMEM : errno;
+
+		engine_free(j->e);
+		policy_free(j->own_policy);
 		free(j);
-		return NULL;    /* errno from engine_new: EINVAL for bad options */
+		errno = err;    /* from engine_new: EINVAL for bad options */
+		return NULL;
 	}
 	j->procs = proctab_new(o->max_procs ? o->max_procs : 65536);
 	j->readers = pipemap_new(8192);
@@ -307,6 +351,61 @@ static struct proc *touch(struct judge *j, const struct sw_event *ev)
 	return p;
 }
 
+/* The first space-separated word of s (len bytes) after skip words; its basename in *base. */
+static struct sw_str word_at(const char *s, size_t len, int skip, struct sw_str *base)
+{
+	size_t i = 0, b;
+
+	for (;;) {
+		while (i < len && s[i] == ' ')
+			i++;
+		b = i;
+		while (i < len && s[i] != ' ')
+			i++;
+		if (!skip--)
+			break;
+	}
+	*base = (struct sw_str){ s + b, (uint32_t)(i - b) };
+	for (size_t k = b; k < i; k++)
+		if (s[k] == '/')
+			*base = (struct sw_str){ s + k + 1, (uint32_t)(i - k - 1) };
+	return (struct sw_str){ s + b, (uint32_t)(len - b) };
+}
+
+/* What the program is (the source's identification, else its name; busybox: the applet it runs)
+ * and where it takes its commands from. */
+static void identify(struct proc *p, const struct sw_exec_facts *x)
+{
+	struct sw_str name = x->interp, argv = x->argv, applet;
+	const char *slash;
+	enum interp_kind k;
+
+	p->interp_by = x->interp_by;
+	if (!name.len) {
+		slash = memrchr(x->exe.p, '/', x->exe.len);
+		name = slash ? (struct sw_str){ slash + 1, (uint32_t)(x->exe.len - (slash + 1 - x->exe.p)) }
+			     : x->exe;
+		p->interp_by = INTERP_BY_NAME;
+	}
+	k = interp_of(name.p, name.len);
+	copy_str(p->interp_name, sizeof(p->interp_name), name.p, name.len);
+	if (k == INTERP_BUSYBOX) {   /* `sh -c ...` through its symlink, or `busybox sh ...` */
+		word_at(x->argv.p, x->argv.len, 0, &applet);
+		if (sw_str_eqc(applet, "busybox"))
+			argv = word_at(x->argv.p, x->argv.len, 1, &applet);
+		k = interp_of(applet.p, applet.len);
+		k = k == INTERP_SHELL || k == INTERP_AWK ? k : INTERP_NONE;
+		snprintf(p->interp_name, sizeof(p->interp_name), "busybox %.*s", (int)applet.len,
+			 applet.p);
+	}
+	if (k == INTERP_LAUNCHER)
+		k = INTERP_NONE;     /* su and runuser start a shell: that one is judged */
+	p->interp = (uint8_t)k;
+	if (k == INTERP_NONE)
+		p->interp_name[0] = '\0', p->interp_by = INTERP_BY_NONE;
+	p->cmdsrc = (uint8_t)cmdsrc_of(k, argv.p, argv.len).src;
+}
+
 static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_event *ev)
 {
 	const struct sw_exec_facts *x = &ev->exec;
@@ -327,6 +426,7 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 	}
 	copy_str(p->cmd, sizeof(p->cmd), x->argv.p, x->argv.len);
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
+	identify(p, x);
 	relay_remember(j, p);
 	p->score = j->o.model ? (float)score_cmdline(j->o.model, x->argv.p, x->argv.len, NULL) : -1;
 }
@@ -346,8 +446,49 @@ static void rule_alert_without_proc(struct judge *j, const struct sw_event *ev)
 	memcpy(a->rule, j->hit.rule, sizeof(a->rule));
 	a->nmatched = j->hit.nmatched;
 	memcpy(a->matched, j->hit.matched, sizeof(a->matched));
+	a->severity = SEV_MEDIUM;     /* no process facts: what a rule alone says */
 	a->id = ++j->next_id;
 	emit(j, a);
+}
+
+/* Judge p on the signal table into alert a (signals, severity, direction, remote end). */
+static void judge_verdict(struct judge *j, struct proc *p, bool rule_hit, bool inbound,
+			  struct alert *a)
+{
+	struct verdict v = { .j = j, .p = p, .pp = judge_parent(j, p), .rule_hit = rule_hit,
+			     .rule_inbound = inbound };
+	uint32_t sig = signals_judge(&v);
+
+	alert_from_proc(j, a, p, sig);
+	a->severity = signals_severity(&v, sig);
+	a->direction = signals_direction(&v);
+	if (v.peer)
+		a->peer = *v.peer, a->has_peer = true;
+	if ((v.in.flags | v.out.flags) & PSOCK_SANCTIONED)
+		j->st.sanctioned++;
+}
+
+/* What becomes of a judged alert: nothing below low; merged into the tree's alert unless it says
+ * more; a high one at once; medium and low held for a high one to absorb. */
+static void decide(struct judge *j, struct alert *a, struct proc *p)
+{
+	if (a->severity == SEV_NONE)
+		return;
+	if ((p->alert && a->severity <= p->alert_sev) || (a->severity < SEV_HIGH && p->suspect)) {
+		j->st.merged++;
+		return;
+	}
+	if (a->severity == SEV_HIGH)
+		raise_high(j, a, p);
+	else
+		hold(j, a, p);
+}
+
+void judge_again(struct judge *j, struct proc *p)
+{
+	judge_verdict(j, p, false, false, &j->scratch);
+	if (j->scratch.severity == SEV_HIGH)
+		decide(j, &j->scratch, p);
 }
 
 static void on_exec(struct judge *j, const struct sw_event *ev)
@@ -355,8 +496,6 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 	struct proc *p = touch(j, ev);
 	const struct sw_exec_facts *x = &ev->exec;
 	struct alert *a = &j->scratch;
-	struct verdict v = { .j = j };
-	uint32_t sig;
 
 	j->st.execs++;
 	j->cur_pid = ev->pid;
@@ -371,21 +510,11 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 	p->exec_ns = ev->has_time ? ev->t_ns : j->now;
 	take_exec_facts(j, p, ev);
 	j->st.kernel_kills += x->killed;
-	v.p = p, v.pp = judge_parent(j, p), v.rule_hit = j->cur_hit;
-	sig = signals_judge(&v);
-	if (!alert_confirmed(sig) && !(sig & SIG_SCORE))
-		return;                       /* supporting signals alone do not alert */
-	if (p->alert || (!alert_confirmed(sig) && p->suspect)) {
-		j->st.merged++;
-		return;
-	}
-	alert_from_proc(j, a, p, sig);
+	judge_verdict(j, p, j->cur_hit, j->cur_hit && j->hit_inbound, a);
 	/* the whole command line and file name, not the table's shortened copies */
 	copy_str(a->cmd, sizeof(a->cmd), x->argv.p, x->argv.len);
 	copy_str(a->exe, sizeof(a->exe), x->exe.p, x->exe.len);
-	if (v.peer)
-		a->peer = *v.peer, a->has_peer = true;
-	if (sig & SIG_RULE) {
+	if (a->signals & SIG_RULE) {
 		memcpy(a->rule, j->hit.rule, sizeof(a->rule));
 		a->nmatched = j->hit.nmatched;
 		memcpy(a->matched, j->hit.matched, sizeof(a->matched));
@@ -394,15 +523,12 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 		a->killed = a->killed_in_kernel = true;
 		a->kill_ns = a->exec_ns;
 	}
-	if (alert_confirmed(sig))
-		raise_confirmed(j, a, p);
-	else
-		hold_suspicious(j, a, p);
+	decide(j, a, p);
 }
 
 /* A process that was running before the capture (the /proc scan): entered unless an event
- * already created it. One that already has an inet socket on stdio (a remote shell started
- * before the sensor) is alerted at once, as `stdio-socket`, once per process tree. */
+ * already created it, and judged like an exec (a remote shell started before the sensor is
+ * alerted at once), unless its parent's tree has an alert. */
 static void on_proc(struct judge *j, const struct sw_event *ev)
 {
 	struct proc *p = proctab_get(j->procs, ev->pid);
@@ -414,16 +540,14 @@ static void on_proc(struct judge *j, const struct sw_event *ev)
 	take_exec_facts(j, p, ev);
 	pp = judge_parent(j, p);
 	if (pp && pp->alert) {
-		p->alert = pp->alert;
+		p->alert = pp->alert, p->alert_sev = pp->alert_sev;
 		return;
 	}
-	if (!judge_inet_stdio(p->stdio))
-		return;
-	alert_from_proc(j, a, p, SIG_STDIO_SOCKET);   /* its peer: the stdio socket */
+	judge_verdict(j, p, false, false, a);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
 	copy_str(a->cmd, sizeof(a->cmd), ev->exec.argv.p, ev->exec.argv.len);
 	a->exec_ns = a->decided_ns;  /* the exec happened before the capture: no delay to report */
-	raise_confirmed(j, a, p);
+	decide(j, a, p);
 }
 
 static void on_sock(struct judge *j, const struct sw_event *ev)
@@ -436,7 +560,8 @@ static void on_sock(struct judge *j, const struct sw_event *ev)
 	if (!p || fd < 0 || (!s->accepted && s->ret < 0 && s->ret != -EINPROGRESS) ||
 	    !sw_fd_is_inet(&s->sock))
 		return;
-	proc_add_sock(p, fd, &s->sock);
+	proc_add_sock(p, fd, &s->sock, !s->accepted ? PSOCK_OUTBOUND :
+			PSOCK_INBOUND | (policy_sanctioned(j->policy, p->exe) ? PSOCK_SANCTIONED : 0));
 	held = find_pending(j, p->suspect);
 	if (held && !held->has_peer) {
 		held->peer = s->sock;
@@ -447,7 +572,8 @@ static void on_sock(struct judge *j, const struct sw_event *ev)
 
 /* A dup onto 0, 1 or 2 changes what the process's stdio is: the source's own description of the
  * old fd when it is complete (strace -yy), else the socket remembered behind that fd, else what
- * little the source said ("a socket": live; nothing: strace without -yy). */
+ * the old fd is when it is stdio itself, else what little the source said ("a socket": live;
+ * nothing: strace without -yy). */
 static void on_dup(struct judge *j, const struct sw_event *ev)
 {
 	const struct sw_dup_facts *d = &ev->dup;
@@ -458,6 +584,8 @@ static void on_dup(struct judge *j, const struct sw_event *ev)
 		return;
 	s = d->src.kind != SW_FD_UNKNOWN && (d->src.kind != SW_FD_SOCK || d->src.family) ?
 		    &d->src : proc_sock(p, d->oldfd);
+	if (!s && d->oldfd >= 0 && d->oldfd <= 2 && p->stdio[d->oldfd].kind != SW_FD_UNKNOWN)
+		s = &p->stdio[d->oldfd];    /* dup2(0, 1): what 0 is */
 	if (!s)
 		s = &d->src;
 	p->stdio[d->ret] = *s;
@@ -545,6 +673,7 @@ void judge_free(struct judge *j)
 	if (j->e)
 		judge_finish(j);
 	engine_free(j->e);
+	policy_free(j->own_policy);
 	proctab_free(j->procs);
 	pipemap_free(j->readers);
 	pipemap_free(j->writers);

@@ -120,7 +120,7 @@ void proctab_stats(const struct proctab *t, struct proctab_stats *st)
 	*st = t->st;
 }
 
-void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock)
+void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_t flags)
 {
 	int slot = PROC_SOCKS - 1;
 
@@ -132,7 +132,23 @@ void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock)
 	if (slot == PROC_SOCKS - 1 && p->socks[slot].fd >= 0 && p->socks[slot].fd != fd)
 		memmove(&p->socks[0], &p->socks[1], sizeof(p->socks[0]) * (PROC_SOCKS - 1));
 	p->socks[slot].fd = fd;
+	p->socks[slot].flags = flags;
 	p->socks[slot].sock = *sock;
+}
+
+const struct proc_sock *proc_sock_like(const struct proc *p, const struct sw_fd *s)
+{
+	for (int i = PROC_SOCKS - 1; i >= 0; i--) {
+		const struct proc_sock *e = &p->socks[i];
+
+		if (e->fd < 0 || e->sock.family != s->family || e->sock.pport != s->pport ||
+		    memcmp(e->sock.paddr, s->paddr, 16))
+			continue;
+		if (e->sock.lport && s->lport && e->sock.lport != s->lport)
+			continue;
+		return e;
+	}
+	return NULL;
 }
 
 const struct sw_fd *proc_sock(const struct proc *p, int32_t fd)

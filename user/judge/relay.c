@@ -1,8 +1,12 @@
-/* relay.c: pipe relays for the judge. A shell whose stdin is fed, and whose stdout or stderr is
- * read, through pipes or fifos, by processes that hold inet connections (nc ... | sh | nc ...,
- * sh < fifo | nc > fifo, openssl s_client relays), directly or through one filter in between.
- * Both directions are needed: `curl ... | sh` is not a remote shell. Who holds which pipe end on
- * its stdio comes from the exec facts (and dups onto 0-2), remembered in two pipemaps. */
+/* relay.c: pipe relays for the judge. A process whose stdin is fed, or whose stdout/stderr is
+ * read, through pipes or fifos by a process that holds an inet connection (nc ... | sh | nc ...,
+ * sh < fifo | nc > fifo, openssl s_client relays), directly or through one filter in between. Who
+ * holds which pipe end on its stdio comes from the exec facts (and dups onto 0-2), remembered in
+ * two pipemaps. One closed loop needs more: `cat fifo | sh | nc > fifo`, where the filter reads
+ * the fifo as a file argument the facts cannot see: when the network process on the output side
+ * writes into a fifo and the shell's input comes from its pipeline sibling, the loop is taken as
+ * closed. */
+#include "interp.h"
 #include "judge_priv.h"
 
 void relay_remember(struct judge *j, const struct proc *p)
@@ -40,32 +44,43 @@ static const struct proc *net_side(struct judge *j, const struct sw_fd *f, bool 
 	return q && judge_last_sock(q) ? q : NULL;
 }
 
-const struct proc *relay_of(struct judge *j, const struct proc *s)
+const struct proc *relay_out(struct judge *j, const struct proc *p)
 {
-	const struct proc *in = judge_is_shell(s) ? net_side(j, &s->stdio[0], true, s->pid) : NULL;
+	const struct proc *q = net_side(j, &p->stdio[1], false, p->pid);
 
-	if (in && (net_side(j, &s->stdio[1], false, s->pid) ||
-		   net_side(j, &s->stdio[2], false, s->pid)))
-		return in;
-	return NULL;
+	return q ? q : net_side(j, &p->stdio[2], false, p->pid);
 }
 
-/* The shells within two pipes of p, on either side: the ones its new connection may complete a
- * relay for (nc connects once `sh` already reads the pipe). */
+/* The fifo loop: p's input comes from a sibling filter, and the network process that reads p's
+ * output writes into a fifo. */
+static const struct proc *fifo_loop(struct judge *j, const struct proc *p)
+{
+	const struct proc *out = relay_out(j, p), *w = pipe_peer(j, &p->stdio[0], true, p->pid);
+
+	if (!out || !w || w->ppid != out->ppid || judge_last_sock(w))
+		return NULL;
+	return out->stdio[1].kind == SW_FD_FIFO || out->stdio[0].kind == SW_FD_FIFO ? out : NULL;
+}
+
+const struct proc *relay_in(struct judge *j, const struct proc *p)
+{
+	const struct proc *q = net_side(j, &p->stdio[0], true, p->pid);
+
+	return q ? q : fifo_loop(j, p);
+}
+
+/* The interpreters within two pipes of p, on either side: the ones its new connection may
+ * complete a relay for (nc connects once `sh` already reads the pipe). */
 void relay_recheck(struct judge *j, const struct proc *p)
 {
 	for (int i = 0; i < 3; i++) {
 		bool writer = i == 0;  /* who writes p's stdin; who reads p's stdout/stderr */
-		const struct proc *q = pipe_peer(j, &p->stdio[i], writer, p->pid), *relay;
-		struct proc *shell;
+		const struct proc *q = pipe_peer(j, &p->stdio[i], writer, p->pid);
+		struct proc *s;
 
-		if (q && !judge_is_shell(q))
+		if (q && q->interp == INTERP_NONE)
 			q = pipe_peer(j, &q->stdio[writer ? 0 : 1], writer, q->pid);
-		if (!q || !judge_is_shell(q))
-			continue;
-		shell = proctab_get(j->procs, q->pid);
-		relay = shell && !shell->alert ? relay_of(j, shell) : NULL;
-		if (relay)
-			judge_raise_relay(j, shell, relay);
+		if (q && q->interp != INTERP_NONE && (s = proctab_get(j->procs, q->pid)) && !s->alert)
+			judge_again(j, s);
 	}
 }

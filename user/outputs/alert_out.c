@@ -8,6 +8,8 @@
 #include <time.h>
 #include <json-c/json.h>
 #include "alert.h"
+#include "cmdsrc.h"
+#include "interp.h"
 #include "trace_fmt.h"
 
 const char *alert_name(const struct alert *a)
@@ -20,9 +22,29 @@ const char *alert_name(const struct alert *a)
 		return "parent-stdio-socket";
 	if (a->signals & SIG_PIPE_RELAY)
 		return "pipe-relay";
-	if (alert_confirmed(a->signals))
+	if (a->signals & SIG_HOLDS_SOCKET)
 		return "socket-relay";
 	return "suspicious-command";
+}
+
+static const char *const sev_names[] = { "none", "low", "medium", "high" };
+
+const char *severity_name(enum severity s)
+{
+	return (unsigned)s < sizeof(sev_names) / sizeof(sev_names[0]) ? sev_names[s] : "none";
+}
+
+enum severity severity_of_name(const char *s)
+{
+	for (unsigned i = 1; i < sizeof(sev_names) / sizeof(sev_names[0]); i++)
+		if (!strcmp(s, sev_names[i]))
+			return (enum severity)i;
+	return SEV_NONE;
+}
+
+const char *direction_name(enum direction d)
+{
+	return d == DIR_OUTBOUND ? "outbound" : d == DIR_INBOUND ? "inbound" : "unknown";
 }
 
 void alert_peer_ip(const struct sw_fd *s, char *buf, size_t len)
@@ -62,16 +84,21 @@ int alert_write_text(FILE *f, const struct alert *a)
 
 	wall_time(when, sizeof(when));
 	signals_str(a->signals, sigs, sizeof(sigs));
-	fprintf(f, "%s ALERT %s pid=%" PRIu32 " ppid=%" PRIu32, when, alert_name(a), a->pid, a->ppid);
+	fprintf(f, "%s ALERT %s severity=%s pid=%" PRIu32 " ppid=%" PRIu32, when, alert_name(a),
+		severity_name(a->severity), a->pid, a->ppid);
 	if (a->has_uid)
 		fprintf(f, " uid=%" PRIu32, a->uid);
 	put_quoted(f, "comm", a->comm);
 	put_quoted(f, "parent", a->pcomm);
 	put_quoted(f, "exe", a->exe);
+	if (a->interp[0])
+		fprintf(f, " interp=%s(%s) commands=%s", a->interp, interp_by_name(a->interp_by),
+			cmdsrc_name(a->cmdsrc));
 	if (a->has_peer) {
 		alert_peer_ip(&a->peer, ip, sizeof(ip));
 		fprintf(f, a->peer.family == AF_INET6 ? " remote=[%s]:%u" : " remote=%s:%u", ip,
 			a->peer.pport);
+		fprintf(f, " %s", direction_name(a->direction));
 	}
 	if (a->score >= 0)
 		fprintf(f, " score=%.3f", a->score);
@@ -82,6 +109,8 @@ int alert_write_text(FILE *f, const struct alert *a)
 		fprintf(f, " killed=%s", a->killed_in_kernel ? "kernel,at-exec" : "user-space");
 	if (a->killed && !a->killed_in_kernel)
 		fprintf(f, ",%.3fms", (double)(a->kill_ns - a->exec_ns) / 1e6);
+	if (a->suppressed_by)
+		fprintf(f, " suppressed_by=%s", a->suppressed_by);
 	put_quoted(f, "cmd", a->cmd);
 	put_quoted(f, "parent_cmd", a->pcmd);
 	fputc('\n', f);
@@ -101,12 +130,16 @@ static void add_peer(json_object *o, const struct alert *a)
 
 	if (!a->has_peer)
 		return;
+	add(o, "network.direction", json_object_new_string(direction_name(a->direction)));
 	alert_peer_ip(&a->peer, ip, sizeof(ip));
 	add(o, "destination.ip", json_object_new_string(ip));
 	add(o, "destination.port", json_object_new_int(a->peer.pport));
 	if (a->peer.lport)
 		add(o, "source.port", json_object_new_int(a->peer.lport));
 }
+
+/* ECS event.severity, a number: what Elastic's rules use for low, medium, high. */
+static const int severity_score[] = { 0, 21, 47, 73 };
 
 static void add_signal(void *ctx, const char *name)
 {
@@ -132,6 +165,8 @@ int alert_write_json(FILE *f, const struct alert *a)
 	add(o, "event.module", json_object_new_string("shellwatch"));
 	add(o, "event.id", json_object_new_int64(a->id));
 	add(o, "rule.name", json_object_new_string(alert_name(a)));
+	add(o, "event.severity", json_object_new_int(severity_score[a->severity]));
+	add(o, "shellwatch.severity", json_object_new_string(severity_name(a->severity)));
 	add_nonempty(o, "host.name", a->host);
 	add(o, "process.pid", json_object_new_int64(a->pid));
 	add(o, "process.parent.pid", json_object_new_int64(a->ppid));
@@ -149,6 +184,14 @@ int alert_write_json(FILE *f, const struct alert *a)
 		add(o, "shellwatch.score", json_object_new_double(a->score));
 	if (a->pscore >= 0)
 		add(o, "shellwatch.parent_score", json_object_new_double(a->pscore));
+	if (a->interp[0]) {
+		add(o, "shellwatch.interpreter", json_object_new_string(a->interp));
+		add(o, "shellwatch.interpreter_by",
+		    json_object_new_string(interp_by_name(a->interp_by)));
+		add(o, "shellwatch.command_source", json_object_new_string(cmdsrc_name(a->cmdsrc)));
+	}
+	if (a->suppressed_by)
+		add(o, "shellwatch.suppressed_by", json_object_new_string(a->suppressed_by));
 	signals_each(a->signals, add_signal, sigs);
 	add(o, "shellwatch.signals", sigs);
 	add(o, "shellwatch.delay_ms", json_object_new_double(alert_delay_ms(a)));

@@ -40,9 +40,10 @@ static void to_syslog(const struct alert *a)
 	signals_str(a->signals, sigs, sizeof(sigs));
 	if (a->has_peer)
 		alert_peer_ip(&a->peer, ip, sizeof(ip));
-	syslog(LOG_ALERT, "%s pid=%u ppid=%u uid=%u exe=%s remote=%s:%u signals=%s cmd=%.200s",
-	       alert_name(a), a->pid, a->ppid, a->uid, a->exe, a->has_peer ? ip : "-",
-	       a->has_peer ? a->peer.pport : 0, sigs, a->cmd);
+	syslog(a->severity == SEV_HIGH ? LOG_ALERT : LOG_WARNING,
+	       "%s severity=%s pid=%u ppid=%u uid=%u exe=%s remote=%s:%u signals=%s cmd=%.200s",
+	       alert_name(a), severity_name(a->severity), a->pid, a->ppid, a->uid, a->exe,
+	       a->has_peer ? ip : "-", a->has_peer ? a->peer.pport : 0, sigs, a->cmd);
 }
 
 void sink_write(struct sink *s, const struct alert *a)

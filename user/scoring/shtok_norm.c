@@ -419,8 +419,11 @@ enum interp_kind shtok_interp_of(const char *w, size_t n)
 {
 	enum interp_kind k = interp_of(w, n);
 
-	/* su and runuser take shell code (-c) like a shell; busybox is a program name to the model */
-	return k == INTERP_LAUNCHER ? INTERP_SHELL : k == INTERP_BUSYBOX ? INTERP_NONE : k;
+	/* su and runuser take shell code (-c) like a shell; busybox and tcl are program names to
+	 * the model (it was trained so) */
+	if (k == INTERP_LAUNCHER)
+		return INTERP_SHELL;
+	return k == INTERP_BUSYBOX || k == INTERP_TCL ? INTERP_NONE : k;
 }
 
 void shtok_norm_command(struct shtok *t, const char *w, size_t n)

@@ -1,5 +1,7 @@
-/* auditd_read.c: join auditd EXECVE records into commands (include/auditd_read.h). A few events are
- * assembled at once in a fixed table, their argument bytes in one growing buffer each. */
+/* auditd_read.c: join the records of auditd events (include/auditd_read.h). A fixed table holds
+ * the events being assembled, each with one growing buffer for its decoded strings (arguments,
+ * comm, exe, the socket address, the process title); spans into it become pointers only when the
+ * event is delivered. The EXECVE-command interface of `score` is a filter on the same events. */
 #include <stdlib.h>
 #include <string.h>
 #include "auditd_read.h"
@@ -9,10 +11,26 @@ struct parg {
 	bool done;
 };
 
+struct span {
+	uint32_t off, len;
+};
+
+enum rec { REC_OTHER, REC_SYSCALL, REC_EXECVE, REC_SOCKADDR, REC_PROCTITLE, REC_EOE };
+
+/* SYSCALL fields that must be there for the record to count */
+#define SC_ARCH 1u
+#define SC_NR 2u
+#define SC_PID 4u
+#define SC_NEEDED (SC_ARCH | SC_NR | SC_PID)
+
 struct pend {
-	bool used, partial;
-	uint64_t serial, age, line;
+	bool used, partial, has_syscall, has_sockaddr, has_execve, has_proctitle;
+	uint64_t serial, age, line, last, t_ms;
 	char time[32];
+	struct auditd_syscall sc;
+	unsigned sc_seen;          /* SC_* */
+	bool sc_bad;               /* a field did not parse */
+	struct span comm, exe, saddr, title;
 	int64_t argc;              /* -1 until argc= is seen */
 	int32_t open_arg;          /* argument receiving aN[M] chunks, -1 none */
 	struct parg arg[AUDITD_MAX_ARGS];
@@ -21,21 +39,47 @@ struct pend {
 };
 
 struct auditd_reader {
-	auditd_cb cb;
+	auditd_event_cb fn;
+	auditd_bad_cb bad;
 	void *ctx;
+	auditd_cb exec_cb;         /* auditd_new(): the command callback and its context */
+	void *exec_ctx;
 	uint64_t clock;
 	struct auditd_stats st;
+	uint64_t done[AUDITD_DONE_RING];
+	unsigned ndone;
 	struct pend p[AUDITD_PENDING];
-	struct auditd_exec ex;
+	struct auditd_event ev;
 };
 
-struct auditd_reader *auditd_new(auditd_cb cb, void *ctx)
+struct auditd_reader *auditd_join_new(auditd_event_cb fn, auditd_bad_cb bad, void *ctx)
 {
 	struct auditd_reader *r = calloc(1, sizeof(*r));
 
 	if (r) {
-		r->cb = cb;
+		r->fn = fn;
+		r->bad = bad;
 		r->ctx = ctx;
+	}
+	return r;
+}
+
+static void exec_only(void *ctx, const struct auditd_event *ev)
+{
+	struct auditd_reader *r = ctx;
+
+	if (ev->has_execve)
+		r->exec_cb(r->exec_ctx, &ev->exec);
+}
+
+struct auditd_reader *auditd_new(auditd_cb cb, void *ctx)
+{
+	struct auditd_reader *r = auditd_join_new(exec_only, NULL, NULL);
+
+	if (r) {
+		r->ctx = r;
+		r->exec_cb = cb;
+		r->exec_ctx = ctx;
 	}
 	return r;
 }
@@ -54,9 +98,22 @@ const struct auditd_stats *auditd_stats(const struct auditd_reader *r)
 	return &r->st;
 }
 
-static void deliver(struct auditd_reader *r, struct pend *p)
+static void bad_record(struct auditd_reader *r, const char *why)
 {
-	struct auditd_exec *ex = &r->ex;
+	r->st.bad_records++;
+	if (r->bad)
+		r->bad(r->ctx, r->st.lines, why);
+}
+
+/* ---- delivery ------------------------------------------------------------------------------ */
+
+static struct sw_str str_of(const struct pend *p, struct span s)
+{
+	return (struct sw_str){ p->buf && s.len ? p->buf + s.off : "", s.len };
+}
+
+static void fill_exec(struct auditd_exec *ex, const struct pend *p)
+{
 	uint32_t n = p->argc < 0 ? 0 : (uint32_t)(p->argc > AUDITD_MAX_ARGS ? AUDITD_MAX_ARGS : p->argc);
 
 	ex->serial = p->serial;
@@ -67,60 +124,146 @@ static void deliver(struct auditd_reader *r, struct pend *p)
 	ex->partial = p->partial || p->argc < 0 || p->argc > AUDITD_MAX_ARGS;
 	for (uint32_t i = 0; i < n; i++) {
 		ex->partial |= !p->arg[i].done;
-		ex->argv[i] = (struct sw_str){ p->buf ? p->buf + p->arg[i].off : "", p->arg[i].len };
+		ex->argv[i] = str_of(p, (struct span){ p->arg[i].off, p->arg[i].len });
 	}
+}
+
+static void fill_event(struct auditd_event *ev, const struct pend *p, bool complete)
+{
+	ev->serial = p->serial;
+	ev->line = p->line;
+	ev->t_ms = p->t_ms;
+	ev->complete = complete;
+	ev->has_syscall = p->has_syscall && !p->sc_bad && (p->sc_seen & SC_NEEDED) == SC_NEEDED;
+	ev->has_sockaddr = p->has_sockaddr;
+	ev->has_execve = p->has_execve;
+	ev->has_proctitle = p->has_proctitle;
+	ev->sc = p->sc;
+	ev->sc.comm = str_of(p, p->comm);
+	ev->sc.exe = str_of(p, p->exe);
+	ev->saddr = str_of(p, p->saddr);
+	ev->proctitle = str_of(p, p->title);
+	if (p->has_execve)
+		fill_exec(&ev->exec, p);
+	else
+		memset(&ev->exec, 0, offsetof(struct auditd_exec, argv));
+}
+
+/* Remember the serial of an event that ended before its last record, so its late records drop. */
+static void remember_done(struct auditd_reader *r, uint64_t serial)
+{
+	r->done[r->ndone++ % AUDITD_DONE_RING] = serial;
+}
+
+static bool recently_done(const struct auditd_reader *r, uint64_t serial)
+{
+	unsigned n = r->ndone < AUDITD_DONE_RING ? r->ndone : AUDITD_DONE_RING;
+
+	for (unsigned i = 0; i < n; i++)
+		if (r->done[i] == serial)
+			return true;
+	return false;
+}
+
+static void deliver(struct auditd_reader *r, struct pend *p, bool complete)
+{
+	if (!p->has_proctitle)
+		remember_done(r, p->serial);
+	fill_event(&r->ev, p, complete);
 	r->st.events++;
-	r->st.partial_events += ex->partial;
-	r->cb(r->ctx, ex);
+	r->st.partial_events += p->has_execve && r->ev.exec.partial;
 	p->used = false;
+	r->fn(r->ctx, &r->ev);
+}
+
+static struct pend *oldest(struct auditd_reader *r)
+{
+	struct pend *old = NULL;
+
+	for (int i = 0; i < AUDITD_PENDING; i++)
+		if (r->p[i].used && (!old || r->p[i].age < old->age))
+			old = &r->p[i];
+	return old;
 }
 
 void auditd_finish(struct auditd_reader *r)
 {
-	for (;;) {
-		struct pend *old = NULL;
+	struct pend *p;
 
-		for (int i = 0; i < AUDITD_PENDING; i++)
-			if (r->p[i].used && (!old || r->p[i].age < old->age))
-				old = &r->p[i];
-		if (!old)
-			return;
-		deliver(r, old);
+	while ((p = oldest(r))) {
+		r->st.flushed_end++;
+		deliver(r, p, false);
 	}
 }
 
-static struct pend *pend_get(struct auditd_reader *r, uint64_t serial, const char *tm, size_t tlen)
+/* Events that got no record for AUDITD_STALE_LINES lines: their other records are lost. */
+static void flush_stale(struct auditd_reader *r)
 {
-	struct pend *p = NULL;
+	for (int i = 0; i < AUDITD_PENDING; i++)
+		if (r->p[i].used && r->st.lines - r->p[i].last > AUDITD_STALE_LINES) {
+			r->st.flushed_stale++;
+			deliver(r, &r->p[i], false);
+		}
+}
 
+/* ---- the table of events being assembled ---------------------------------------------------- */
+
+static struct pend *pend_find(struct auditd_reader *r, uint64_t serial)
+{
 	for (int i = 0; i < AUDITD_PENDING; i++)
 		if (r->p[i].used && r->p[i].serial == serial)
 			return &r->p[i];
+	return NULL;
+}
+
+static uint64_t parse_u64(const char *s, size_t n, bool *ok);
+
+/* SEC.MS as ms; 0 when it does not parse. */
+static uint64_t time_ms(const char *tm, size_t n)
+{
+	const char *dot = memchr(tm, '.', n);
+	uint64_t sec, ms;
+	bool ok1, ok2;
+
+	if (!dot)
+		return 0;
+	sec = parse_u64(tm, (size_t)(dot - tm), &ok1);
+	ms = parse_u64(dot + 1, n - (size_t)(dot - tm) - 1, &ok2);
+	return ok1 && ok2 && ms < 1000 && sec < (UINT64_MAX / 1000 - 1) ? sec * 1000 + ms : 0;
+}
+
+static struct pend *pend_new(struct auditd_reader *r, uint64_t serial, const char *tm, size_t tlen)
+{
+	struct pend *p = NULL;
+	char *buf;
+	size_t cap;
+
 	for (int i = 0; i < AUDITD_PENDING && !p; i++)
 		if (!r->p[i].used)
 			p = &r->p[i];
 	if (!p) {
-		p = &r->p[0];
-		for (int i = 1; i < AUDITD_PENDING; i++)
-			if (r->p[i].age < p->age)
-				p = &r->p[i];
-		deliver(r, p);
+		p = oldest(r);
+		r->st.flushed_full++;
+		deliver(r, p, false);
 	}
+	buf = p->buf, cap = p->cap;
+	memset(p, 0, offsetof(struct pend, arg));
+	memset(p->arg, 0, sizeof(p->arg));
+	p->buf = buf, p->cap = cap, p->len = 0;
 	p->used = true;
-	p->partial = false;
 	p->serial = serial;
 	p->age = ++r->clock;
 	p->line = r->st.lines;
 	p->argc = -1;
 	p->open_arg = -1;
-	p->len = 0;
-	memset(p->arg, 0, sizeof(p->arg));
+	p->t_ms = time_ms(tm, tlen);
 	if (tlen >= sizeof(p->time))
 		tlen = sizeof(p->time) - 1;
 	memcpy(p->time, tm, tlen);
-	p->time[tlen] = '\0';
 	return p;
 }
+
+/* ---- values --------------------------------------------------------------------------------- */
 
 static int hexval(char c)
 {
@@ -138,12 +281,16 @@ static bool is_hex_text(const char *v, size_t n)
 	return n % 2 == 0;
 }
 
-/* Append a value (quoted: literal; unquoted: hex if it is hex) to p's buffer. */
-static void append_value(struct pend *p, const char *v, size_t n, bool quoted)
+/* Append a value (quoted: literal; unquoted: hex if it is hex; "(null)": nothing) to p's
+ * buffer; returns its span. */
+static struct span append_value(struct pend *p, const char *v, size_t n, bool quoted)
 {
 	bool hex = !quoted && is_hex_text(v, n);
 	size_t need = hex ? n / 2 : n;
+	struct span s = { (uint32_t)p->len, 0 };
 
+	if (!quoted && n == 6 && !memcmp(v, "(null)", 6))
+		return s;
 	if (p->len + need > AUDITD_MAX_BYTES) {
 		p->partial = true;
 		need = AUDITD_MAX_BYTES - p->len;
@@ -157,7 +304,7 @@ static void append_value(struct pend *p, const char *v, size_t n, bool quoted)
 		nb = realloc(p->buf, cap);
 		if (!nb) {
 			p->partial = true;
-			return;
+			return s;
 		}
 		p->buf = nb;
 		p->cap = cap;
@@ -165,6 +312,8 @@ static void append_value(struct pend *p, const char *v, size_t n, bool quoted)
 	for (size_t i = 0; i < need; i++)
 		p->buf[p->len + i] = hex ? (char)(hexval(v[2 * i]) << 4 | hexval(v[2 * i + 1])) : v[i];
 	p->len += need;
+	s.len = (uint32_t)need;
+	return s;
 }
 
 static uint64_t parse_u64(const char *s, size_t n, bool *ok)
@@ -178,6 +327,28 @@ static uint64_t parse_u64(const char *s, size_t n, bool *ok)
 	}
 	return v;
 }
+
+static uint64_t parse_hex(const char *s, size_t n, bool *ok)
+{
+	uint64_t v = 0;
+
+	*ok = n > 0 && n <= 16;
+	for (size_t i = 0; i < n && *ok; i++) {
+		*ok = hexval(s[i]) >= 0;
+		v = v << 4 | (uint64_t)(hexval(s[i]) & 0xf);
+	}
+	return v;
+}
+
+static int64_t parse_i64(const char *s, size_t n, bool *ok)
+{
+	bool neg = n > 0 && s[0] == '-';
+	uint64_t v = parse_u64(s + neg, n - neg, ok);
+
+	return neg ? -(int64_t)v : (int64_t)v;
+}
+
+/* ---- EXECVE --------------------------------------------------------------------------------- */
 
 /* aN[M]=: the next chunk of the argument opened by aN_len. */
 static void chunk(struct pend *p, uint32_t idx, const char *v, size_t vn, bool quoted)
@@ -197,7 +368,8 @@ static void chunk(struct pend *p, uint32_t idx, const char *v, size_t vn, bool q
 }
 
 /* One key=value of an EXECVE record: argc, aN, aN_len, aN[M]; others are ignored. */
-static void field(struct pend *p, const char *k, size_t kn, const char *v, size_t vn, bool quoted)
+static void execve_field(struct pend *p, const char *k, size_t kn, const char *v, size_t vn,
+			 bool quoted)
 {
 	uint64_t idx = 0;
 	size_t i = 1;
@@ -222,8 +394,7 @@ static void field(struct pend *p, const char *k, size_t kn, const char *v, size_
 	if (i == kn) {
 		p->partial |= a->done;
 		a->off = (uint32_t)p->len;
-		append_value(p, v, vn, quoted);
-		a->len = (uint32_t)(p->len - a->off);
+		a->len = append_value(p, v, vn, quoted).len;
 		a->done = true;
 	} else if (kn - i == 4 && !memcmp(k + i, "_len", 4)) {
 		a->want = (uint32_t)parse_u64(v, vn, &ok);
@@ -236,7 +407,84 @@ static void field(struct pend *p, const char *k, size_t kn, const char *v, size_
 	}
 }
 
-static void parse_fields(struct pend *p, const char *s, const char *end)
+static bool args_complete(const struct pend *p)
+{
+	if (p->argc < 0)
+		return false;
+	for (int64_t i = 0; i < p->argc && i < AUDITD_MAX_ARGS; i++)
+		if (!p->arg[i].done)
+			return false;
+	return true;
+}
+
+/* ---- SYSCALL, SOCKADDR, PROCTITLE ------------------------------------------------------------ */
+
+static bool key_is(const char *k, size_t kn, const char *name)
+{
+	return strlen(name) == kn && !memcmp(k, name, kn);
+}
+
+/* A number field of SYSCALL: where it goes and how it is written. */
+static void syscall_number(struct pend *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct auditd_syscall *sc = &p->sc;
+	bool ok = true;
+
+	if (key_is(k, kn, "arch"))
+		sc->arch = (uint32_t)parse_hex(v, vn, &ok), p->sc_seen |= SC_ARCH;
+	else if (key_is(k, kn, "syscall"))
+		sc->nr = (uint32_t)parse_u64(v, vn, &ok), p->sc_seen |= SC_NR;
+	else if (key_is(k, kn, "pid"))
+		sc->pid = (uint32_t)parse_u64(v, vn, &ok), p->sc_seen |= SC_PID;
+	else if (key_is(k, kn, "ppid"))
+		sc->ppid = (uint32_t)parse_u64(v, vn, &ok);
+	else if (key_is(k, kn, "uid"))
+		sc->uid = (uint32_t)parse_u64(v, vn, &ok), sc->has_uid = ok;
+	else if (key_is(k, kn, "exit"))
+		sc->exit = parse_i64(v, vn, &ok), sc->has_exit = ok;
+	else if (kn == 2 && k[0] == 'a' && k[1] >= '0' && k[1] <= '3')
+		sc->a[k[1] - '0'] = parse_hex(v, vn, &ok);
+	p->sc_bad |= !ok;
+}
+
+static void syscall_field(struct pend *p, const char *k, size_t kn, const char *v, size_t vn,
+			  bool quoted)
+{
+	if (key_is(k, kn, "comm"))
+		p->comm = append_value(p, v, vn, quoted);
+	else if (key_is(k, kn, "exe"))
+		p->exe = append_value(p, v, vn, quoted);
+	else if (key_is(k, kn, "success"))
+		p->sc.success = vn == 3 && !memcmp(v, "yes", 3);
+	else if (!quoted)
+		syscall_number(p, k, kn, v, vn);
+}
+
+static void field(struct pend *p, enum rec t, const char *k, size_t kn, const char *v, size_t vn,
+		  bool quoted)
+{
+	switch (t) {
+	case REC_EXECVE:
+		execve_field(p, k, kn, v, vn, quoted);
+		break;
+	case REC_SYSCALL:
+		syscall_field(p, k, kn, v, vn, quoted);
+		break;
+	case REC_SOCKADDR:
+		if (key_is(k, kn, "saddr") && !quoted && is_hex_text(v, vn))
+			p->saddr = append_value(p, v, vn, false), p->has_sockaddr = true;
+		break;
+	case REC_PROCTITLE:
+		if (key_is(k, kn, "proctitle"))
+			p->title = append_value(p, v, vn, quoted), p->has_proctitle = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The key=value fields of a record body, in order; a quoted value runs to the next quote. */
+static void parse_fields(struct pend *p, enum rec t, const char *s, const char *end)
 {
 	while (s < end) {
 		const char *k, *eq, *v, *ve;
@@ -260,20 +508,12 @@ static void parse_fields(struct pend *p, const char *s, const char *end)
 		if (!quoted)
 			for (ve = v; ve < end && *ve != ' '; ve++)
 				;
-		field(p, k, (size_t)(eq - k), v, (size_t)(ve - v), quoted);
+		field(p, t, k, (size_t)(eq - k), v, (size_t)(ve - v), quoted);
 		s = ve + (quoted && ve < end);
 	}
 }
 
-static bool complete(const struct pend *p)
-{
-	if (p->argc < 0)
-		return false;
-	for (int64_t i = 0; i < p->argc && i < AUDITD_MAX_ARGS; i++)
-		if (!p->arg[i].done)
-			return false;
-	return true;
-}
+/* ---- lines ---------------------------------------------------------------------------------- */
 
 /* msg=audit(TIME:SERIAL): parses serial and time; returns the end of the header or NULL. */
 static const char *header(const char *s, const char *end, uint64_t *serial, const char **tm,
@@ -295,37 +535,99 @@ static const char *header(const char *s, const char *end, uint64_t *serial, cons
 	return ok ? e + 1 : NULL;
 }
 
-void auditd_feed_line(struct auditd_reader *r, const char *line, size_t len)
+static enum rec rec_type(const char *ty, const char *end)
 {
-	const char *end = line + len, *ty = memmem(line, len, "type=", 5), *body, *tm;
+	static const struct {
+		const char *name;
+		enum rec t;
+	} types[] = {
+		{ "SYSCALL", REC_SYSCALL },   { "EXECVE", REC_EXECVE },       { "EOE", REC_EOE },
+		{ "SOCKADDR", REC_SOCKADDR }, { "PROCTITLE", REC_PROCTITLE },
+	};
+	const char *n = ty + 5, *e = n;
+
+	while (e < end && *e != ' ')
+		e++;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (key_is(n, (size_t)(e - n), types[i].name))
+			return types[i].t;
+	return REC_OTHER;
+}
+
+static bool ended(const struct pend *p)
+{
+	return p->has_proctitle || (p->has_execve && args_complete(p));
+}
+
+static void feed_record(struct auditd_reader *r, enum rec t, const char *ty, const char *end)
+{
+	const char *body, *tm;
 	uint64_t serial;
 	size_t tlen;
-	bool exe, eoe;
 	struct pend *p;
 
-	r->st.lines++;
-	if (!ty)
-		return;
-	exe = end - ty >= 12 && !memcmp(ty, "type=EXECVE ", 12);
-	eoe = end - ty >= 8 && !memcmp(ty, "type=EOE", 8);
-	if (!exe && !eoe)
-		return;
+	r->st.records++;
 	body = header(ty, end, &serial, &tm, &tlen);
 	if (!body) {
-		r->st.bad_records += exe;
+		bad_record(r, "no msg=audit(TIME:SERIAL) header");
 		return;
 	}
-	for (int i = 0; eoe && i < AUDITD_PENDING; i++)
-		if (r->p[i].used && r->p[i].serial == serial)
-			deliver(r, &r->p[i]);
-	if (eoe)
+	p = pend_find(r, serial);
+	if (t == REC_EOE) {
+		if (p)
+			deliver(r, p, true);
 		return;
-	r->st.execve_records++;
-	p = pend_get(r, serial, tm, tlen);
-	parse_fields(p, body, end);
-	if (complete(p))
-		deliver(r, p);
+	}
+	if (!p && recently_done(r, serial)) {
+		r->st.late_records += t != REC_PROCTITLE;  /* an exec's title: expected */
+		return;
+	}
+	if (!p)
+		p = pend_new(r, serial, tm, tlen);
+	p->last = r->st.lines;
+	p->has_syscall |= t == REC_SYSCALL;
+	p->has_execve |= t == REC_EXECVE;
+	r->st.execve_records += t == REC_EXECVE;
+	parse_fields(p, t, body, end);
+	if (t == REC_SYSCALL && p->sc_bad)
+		bad_record(r, "SYSCALL record with a field that does not parse");
+	else if (t == REC_SYSCALL && (p->sc_seen & SC_NEEDED) != SC_NEEDED)
+		bad_record(r, "SYSCALL record without arch=, syscall= or pid=");
+	if (t == REC_SOCKADDR && !p->has_sockaddr)
+		bad_record(r, "SOCKADDR record without a hex saddr=");
+	if (ended(p))
+		deliver(r, p, true);
 }
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+void auditd_feed_line(struct auditd_reader *r, const char *line, size_t len)
+{
+	const char *gs = memchr(line, 0x1d, len);   /* ENRICHED: interpreted fields follow */
+	const char *end = gs ? gs : line + len;
+	const char *ty = memmem(line, (size_t)(end - line), "type=", 5);
+	enum rec t;
+
+	r->st.lines++;
+	if (!ty) {
+		if (!blank(line, len)) {
+			r->st.not_audit++;
+			if (r->bad)
+				r->bad(r->ctx, r->st.lines, "not an audit record (no type=)");
+		}
+	} else if ((t = rec_type(ty, end)) != REC_OTHER) {
+		feed_record(r, t, ty, end);
+	}
+	flush_stale(r);
+}
+
+/* ---- command lines for `score` --------------------------------------------------------------- */
 
 static bool needs_quotes(struct sw_str a)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "event.h"
+#include "interp.h"
 
 enum sw_kind sw_kind_of_call(struct sw_str c)
 {
@@ -280,13 +281,18 @@ static void exec_facts(struct sw_event *ev)
 	static const char *const localn[] = { "local0", "local1", "local2" };
 	static const char *const pipen[] = { "pipe0", "pipe1", "pipe2" };
 	struct sw_exec_facts *x = &ev->exec;
-	const struct sw_str *exe = sw_event_arg(ev, "exe"), *argv = sw_event_arg(ev, "argv");
+	const struct sw_str *exe = sw_event_arg(ev, "exe"), *argv = sw_event_arg(ev, "argv"), *v;
 
 	x->exe = exe ? *exe : (struct sw_str){ "", 0 };
 	x->argv = argv ? *argv : (struct sw_str){ "", 0 };
 	x->argv_trunc = arg_is(ev, "argv_trunc", "1");
 	x->killed = arg_is(ev, "killed", "1");
 	x->pstart_ns = arg_u64(ev, "pstart");
+	if ((v = sw_event_arg(ev, "interp"))) {
+		x->interp = *v;
+		v = sw_event_arg(ev, "interp_by");
+		x->interp_by = v ? (uint8_t)interp_by_of(v->p, v->len) : INTERP_BY_NONE;
+	}
 	for (int i = 0; i < 3; i++) {
 		const struct sw_str *k = sw_event_arg(ev, fdn[i]);
 

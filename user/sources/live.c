@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "interpid.h"
 #include "live.h"
 #include "probe.h"
 #include "shellwatch.skel.h"
@@ -29,6 +30,7 @@ struct live {
 	int ncpus;
 	live_event_fn on_event;
 	void *cb_ctx;
+	struct interpid *interps;    /* the host's interpreters (interpid.h) */
 	struct live_stats st;
 	char scratch[WIRE_ARGV_MAX + WIRE_EXE_MAX + 1024];
 };
@@ -64,7 +66,7 @@ static int configure(struct live *lv, const struct live_opts *o, char *why, size
 	}
 	s->rodata->self_tgid = getpid();
 	s->rodata->filter_pid = o->pid;
-	s->rodata->kill_stdio_inet = o->kill_stdio_inet;
+	s->rodata->kill_remote_shell = o->kill_remote_shell;
 	s->rodata->wake_bytes = (uint64_t)(mb << 20) / 4;
 	if (o->comm) {
 		if (strlen(o->comm) >= WIRE_COMM_LEN) {
@@ -137,8 +139,10 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (h->type == WIRE_EXEC) {
+		const struct wire_exec *w = data;
 		uint64_t lat = live_clock_ns() - h->ktime;
 
+		interpid_annotate(lv->interps, &ev, w->exe_dev, w->exe_ino);
 		lv->st.execs++;
 		lv->st.exec_lat_sum_ns += lat;
 		if (lat > lv->st.exec_lat_max_ns)
@@ -164,6 +168,20 @@ static void prime_socket_ops(void)
 	close(fd);
 }
 
+/* The kernel's map of installed interpreters (bpf/shellwatch.bpf.c "interps"), from the scan.
+ * Best effort: without it the exec program says 0 and user space still looks the file up. */
+static void fill_interps(struct live *lv)
+{
+	for (size_t i = 0; i < interpid_count(lv->interps); i++) {
+		const struct interp_file *f = interpid_at(lv->interps, i);
+		struct wire_inode key = { .ino = f->ino, .dev = f->dev };
+		__u8 kind = (__u8)f->kind;
+
+		bpf_map__update_elem(lv->skel->maps.interps, &key, sizeof(key), &kind, sizeof(kind),
+				     BPF_ANY);
+	}
+}
+
 static int load_and_attach(struct live *lv, const struct live_opts *o, char *why, size_t len)
 {
 	int err;
@@ -182,6 +200,7 @@ static int load_and_attach(struct live *lv, const struct live_opts *o, char *why
 		    strerror(-err));
 		return -1;
 	}
+	fill_interps(lv);
 	if (attach_all(lv, why, len))
 		return -1;
 	prime_socket_ops();
@@ -207,6 +226,7 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 	}
 	lv->on_event = o->on_event;
 	lv->cb_ctx = o->cb_ctx;
+	lv->interps = interpid_scan("/");
 	lv->ncpus = libbpf_num_possible_cpus();
 	if (lv->ncpus <= 0) {
 		say(why, len, "cannot count the CPUs: %s", strerror(-lv->ncpus));
@@ -221,17 +241,19 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 }
 
 /* One slice: wait up to ms for a wake-up, then take whatever is in the ring (the kernel side does
- * not wake us for ordinary events, so a timeout is the normal way out). */
+ * not wake us for ordinary events, so a timeout is the normal way out). A signal also takes what
+ * is there: the caller then tells the judge that time has moved on (judge_tick), which is only
+ * true once every event from before is delivered. */
 static int poll_slice(struct live *lv, int ms)
 {
 	int n = ring_buffer__poll(lv->rb, ms), m;
 
-	if (n == -EINTR)
-		return -EINTR;
-	if (n < 0)
+	if (n < 0 && n != -EINTR)
 		return n;
 	m = ring_buffer__consume(lv->rb);
-	return m < 0 ? m : n + m;
+	if (m < 0)
+		return m;
+	return n == -EINTR ? -EINTR : n + m;
 }
 
 int live_poll(struct live *lv, int timeout_ms)
@@ -269,6 +291,11 @@ void live_stats(const struct live *lv, struct live_stats *st)
 	free(c);
 }
 
+struct interpid *live_interps(struct live *lv)
+{
+	return lv->interps;
+}
+
 void live_close(struct live *lv)
 {
 	if (!lv)
@@ -277,5 +304,6 @@ void live_close(struct live *lv)
 	for (int i = 0; i < lv->nlinks; i++)
 		bpf_link__destroy(lv->links[i]);
 	shellwatch_bpf__destroy(lv->skel);
+	interpid_free(lv->interps);
 	free(lv);
 }

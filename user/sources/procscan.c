@@ -239,6 +239,7 @@ int procscan(const char *root, procscan_fn fn, void *ctx)
 {
 	struct sock_table t = { 0 };
 	struct procscan_entry e;
+	struct stat st;
 	struct dirent *d;
 	char path[128];
 	DIR *dir = opendir(root);
@@ -266,6 +267,10 @@ int procscan(const char *root, procscan_fn fn, void *ctx)
 		snprintf(path, sizeof(path), "%s/%u/exe", root, e.pid);
 		n = readlink(path, e.exe, sizeof(e.exe) - 1);
 		e.exe[n > 0 ? n : 0] = '\0';
+		if (!stat(path, &st)) {
+			e.exe_ino = st.st_ino;
+			e.exe_dev = (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev));
+		}
 		for (int fd = 0; fd < 3; fd++)
 			describe_fd(&e.stdio[fd], root, e.pid, fd, &t);
 		fn(ctx, &e);
@@ -295,6 +300,8 @@ int procscan_event(const struct procscan_entry *e, uint64_t t_ns, struct sw_even
 	memcpy(w.exe, e->exe, x < sizeof(w.exe) ? x : sizeof(w.exe) - 1);
 	w.exe_len = (uint16_t)(x + 1);
 	w.pstart = e->pstart_ns;
+	w.exe_ino = e->exe_ino;
+	w.exe_dev = e->exe_dev;
 	memcpy(w.fds, e->stdio, sizeof(w.fds));
 	rc = live_decode(&w, sizeof(w), ev, scratch, cap);
 	if (rc)

@@ -1,10 +1,18 @@
-/* strace_read.c: `strace -f [-t|-tt|-ttt]` output to sw_event records (see strace_read.h).
+/* strace_read.c: `strace -f [-t|-tt|-ttt] [-y|-yy]` output to sw_event records (strace_read.h).
  *
  * A line is [pid prefix] [time] then a call `name(args) = ret [ERRNO (text)]`, a split call
  * (`<unfinished ...>` now, `<... name resumed>rest` later, joined per pid), `+++ exited with N +++`,
  * `--- SIGNAL {...} ---` or a strace message. Arguments are split at top-level commas; strace's
  * strings (octal and C escapes, `"..."...` when cut) are decoded into the reader's scratch buffer,
  * which the event borrows until the next line.
+ *
+ * With -y/-yy strace writes what an fd is after its number, in arguments and results
+ * (`3<TCP:[127.0.0.1:40000->127.0.0.1:4444]>`, `1<pipe:[123]>`, `0</dev/pts/0<char 136:0>>`).
+ * The number alone goes into fd=/newfd= and the result, so rules match as without -yy; what the
+ * annotation says becomes the trace vocabulary's facts: src=/peer=/local=/pipe=/sock=1 on the dup
+ * family, local= (and the peer, without a sockaddr) on accept, local= on connect. A fifo is a path
+ * like any file: the reader remembers the fifos made in the capture (mknod/mknodat S_IFIFO) and
+ * numbers them, since strace shows no inode for them (docs/engine.md, "strace captures").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +22,8 @@
 #define PENDING 64
 #define PIDMAP 4096
 #define MAX_SPLIT 8
+#define FIFOS 32
+#define FIFO_ID0 (1ULL << 62)   /* fifo numbers: above any pipe inode, which is 32-bit */
 
 struct pending {
 	uint32_t pid;
@@ -26,17 +36,34 @@ struct pidinfo {
 	uint32_t pid, tgid, ppid; /* pid 0 = empty */
 };
 
+struct fifo {
+	char *path;               /* absolute, unquoted; NULL = empty */
+	size_t len;
+	uint64_t id;
+};
+
 struct strace_reader {
 	struct pending pend[PENDING];
 	struct pidinfo map[PIDMAP];
 	unsigned nmap;
 	char *join, *scratch;
 	size_t joincap, scap, sused;
+	struct fifo fifos[FIFOS];  /* the fifos made in the capture, the oldest overwritten */
+	unsigned fifo_next;
+	uint64_t fifo_ids;
 };
 
 struct span {
 	char *p;
 	size_t len;
+};
+
+/* What strace -y/-yy said an fd is. */
+struct fd_desc {
+	const char *kind;          /* an fdN= value (docs/trace-format.md); NULL: nothing said */
+	struct span local, peer;   /* inet sockets: ADDR:PORT or [ADDR]:PORT as strace prints */
+	struct span ino;           /* pipes: the inode */
+	uint64_t fifo;             /* fifos made in the capture: their number */
 };
 
 struct strace_reader *strace_reader_new(void)
@@ -50,6 +77,8 @@ void strace_reader_free(struct strace_reader *r)
 		return;
 	for (unsigned i = 0; i < PENDING; i++)
 		free(r->pend[i].text);
+	for (unsigned i = 0; i < FIFOS; i++)
+		free(r->fifos[i].path);
 	free(r->join);
 	free(r->scratch);
 	free(r);
@@ -81,6 +110,11 @@ static bool is_digit(char c)
 static bool span_eq(struct span s, const char *c)
 {
 	return s.len == strlen(c) && !memcmp(s.p, c, s.len);
+}
+
+static bool span_starts(struct span s, const char *c)
+{
+	return s.len >= strlen(c) && !memcmp(s.p, c, strlen(c));
 }
 
 static struct sw_str str_of(struct span s)
@@ -194,40 +228,47 @@ static int take_time(struct span *s, struct sw_event *ev)
 	return 0;
 }
 
+/* One byte of strace's quoting at in.p[*i]: itself, a C escape, \xHH or up to three octal
+ * digits (strings and -y paths are quoted alike); -1 for an unknown escape. */
+static int unquote_byte(struct span in, size_t *i)
+{
+	static const char from[] = "ntrvfab\\\"'", to[] = "\n\t\r\v\f\a\b\\\"'";
+	char c = in.p[(*i)++], e;
+	const char *k;
+
+	if (c != '\\' || *i >= in.len)
+		return (unsigned char)c;
+	e = in.p[(*i)++];
+	if (e >= '0' && e <= '7') {
+		unsigned v = (unsigned)(e - '0');
+
+		for (int j = 0; j < 2 && *i < in.len && in.p[*i] >= '0' && in.p[*i] <= '7'; j++)
+			v = v * 8 + (unsigned)(in.p[(*i)++] - '0');
+		return (unsigned char)v;
+	}
+	if (e == 'x' && *i + 1 < in.len) {
+		char hx[3] = { in.p[*i], in.p[*i + 1], 0 };
+
+		*i += 2;
+		return (unsigned char)strtoul(hx, NULL, 16);
+	}
+	k = e ? strchr(from, e) : NULL;
+	return k ? (unsigned char)to[k - from] : -1;
+}
+
 /* Decode a strace string "..." (optionally followed by "..." when cut) into scratch. */
 static int decode_string(struct strace_reader *r, struct span in, struct span *out, bool *cut)
 {
 	char *d = scratch(r, in.len);
 	size_t i = 1, n = 0;
+	int c;
 
 	if (!d || in.len < 2 || in.p[0] != '"')
 		return -1;
 	while (i < in.len && in.p[i] != '"') {
-		char c = in.p[i++];
-
-		if (c == '\\' && i < in.len) {
-			char e = in.p[i++];
-			static const char from[] = "ntrvfab\\\"'", to[] = "\n\t\r\v\f\a\b\\\"'";
-			const char *k = strchr(from, e);
-
-			if (e >= '0' && e <= '7') {
-				unsigned v = (unsigned)(e - '0');
-
-				for (int j = 0; j < 2 && i < in.len && in.p[i] >= '0' && in.p[i] <= '7'; j++)
-					v = v * 8 + (unsigned)(in.p[i++] - '0');
-				c = (char)v;
-			} else if (e == 'x' && i + 1 < in.len) {
-				char hx[3] = { in.p[i], in.p[i + 1], 0 };
-
-				c = (char)strtoul(hx, NULL, 16);
-				i += 2;
-			} else if (k && e) {
-				c = to[k - from];
-			} else {
-				return -1;
-			}
-		}
-		d[n++] = c;
+		if ((c = unquote_byte(in, &i)) < 0)
+			return -1;
+		d[n++] = (char)c;
 	}
 	if (i >= in.len)
 		return -1;
@@ -237,15 +278,299 @@ static int decode_string(struct strace_reader *r, struct span in, struct span *o
 	return 0;
 }
 
+/* Unquote a -y path (no surrounding quotes) into scratch. */
+static int unquote_path(struct strace_reader *r, struct span in, struct span *out)
+{
+	char *d = scratch(r, in.len);
+	size_t i = 0, n = 0;
+	int c;
+
+	if (!d)
+		return -1;
+	while (i < in.len) {
+		if ((c = unquote_byte(in, &i)) < 0)
+			return -1;
+		d[n++] = (char)c;
+	}
+	*out = (struct span){ d, n };
+	return 0;
+}
+
+/* ---- strace -y / -yy: what an fd is ------------------------------------------------------- */
+
+/* With s.p[i] == '<' after an fd number (or AT_FDCWD): the length of the annotation that opens
+ * there, to past its '>' and a "(deleted)" after it, and in *inner the length of its text; 0 when
+ * none does. A path quotes '<', '>' and '"' but not brackets, so it ends at the first '>' that
+ * does not close a nested "<char M:m>"; anything else ("TCP:[a->b]", "UNIX:[1,\"p\"]") ends at
+ * the first '>' outside brackets and quotes. */
+static size_t annot_len(struct span s, size_t i, size_t *inner)
+{
+	bool path;
+	int sq = 0, nest = 0;
+	size_t j;
+
+	if (!i || i + 2 >= s.len || s.p[i] != '<' || strchr("<> ", s.p[i + 1]))
+		return 0;
+	if (!is_digit(s.p[i - 1]) && !(i >= 8 && !memcmp(s.p + i - 8, "AT_FDCWD", 8)))
+		return 0;
+	path = s.p[i + 1] == '/';
+	for (j = i + 1; j < s.len; j++) {
+		char c = s.p[j];
+
+		if (c == '\\') {
+			j++;
+		} else if (c == '"' && !path) {
+			for (j++; j < s.len && s.p[j] != '"'; j++)
+				j += s.p[j] == '\\';
+		} else if ((c == '[' || c == ']') && !path) {
+			sq += c == '[' ? 1 : -1;
+		} else if (c == '<' && !sq) {
+			nest++;
+		} else if (c == '>' && !sq) {
+			if (!nest)
+				break;
+			nest--;
+		}
+	}
+	if (j >= s.len)
+		return 0;
+	*inner = j - i - 1;
+	j++;
+	if (s.len - j >= 9 && !memcmp(s.p + j, "(deleted)", 9))
+		j += 9;
+	return j - i;
+}
+
+/* An fd argument: the number (or AT_FDCWD) stays in *v, the text of a whole annotation after it
+ * is returned (empty without one). Text after the number that is not one is dropped. */
+static struct span fd_annot(struct span *v)
+{
+	struct span a = { NULL, 0 };
+	size_t i = v->len >= 8 && !memcmp(v->p, "AT_FDCWD", 8) ? 8 : 0, n, in;
+
+	while (i < v->len && is_digit(v->p[i]))
+		i++;
+	if (!i || i == v->len || v->p[i] != '<')
+		return a;
+	if ((n = annot_len(*v, i, &in)) && i + n == v->len)
+		a = (struct span){ v->p + i + 1, in };
+	v->len = i;
+	return a;
+}
+
+static bool fifo_any(const struct strace_reader *r)
+{
+	for (unsigned i = 0; i < FIFOS; i++)
+		if (r->fifos[i].path)
+			return true;
+	return false;
+}
+
+/* The fifo made in the capture at this path (absolute, unquoted), or NULL. */
+static struct fifo *fifo_find(struct strace_reader *r, struct span path)
+{
+	for (unsigned i = 0; i < FIFOS; i++)
+		if (r->fifos[i].path && r->fifos[i].len == path.len &&
+		    !memcmp(r->fifos[i].path, path.p, path.len))
+			return &r->fifos[i];
+	return NULL;
+}
+
+/* A new fifo at path: a new number, even where one was before. */
+static void fifo_add(struct strace_reader *r, struct span path)
+{
+	struct fifo *f = fifo_find(r, path);
+
+	if (!f) {
+		f = &r->fifos[r->fifo_next++ % FIFOS];
+		free(f->path);
+		f->path = malloc(path.len ? path.len : 1);
+		if (!f->path)
+			return;
+		memcpy(f->path, path.p, path.len);
+		f->len = path.len;
+	}
+	f->id = FIFO_ID0 + ++r->fifo_ids;
+}
+
+static bool is_tty_path(struct span p)
+{
+	static const char *const tty[] = { "/dev/pts/", "/dev/tty", "/dev/console", "/dev/ptmx" };
+
+	for (size_t i = 0; i < sizeof(tty) / sizeof(tty[0]); i++)
+		if (span_starts(p, tty[i]))
+			return true;
+	return false;
+}
+
+/* "char 136:0" (-yy on a device): a terminal by its major, as the live sensor tells them: 4 (tty,
+ * ttyS), 5 (/dev/tty, console, ptmx), 136-143 (pty slaves). */
+static bool is_tty_dev(struct span dev)
+{
+	struct span m = dev;
+	uint64_t major;
+
+	if (!span_starts(dev, "char "))
+		return false;
+	m.p += 5, m.len -= 5;
+	return take_uint(&m, 1u << 20, &major) &&
+	       (major == 4 || major == 5 || (major >= 136 && major <= 143));
+}
+
+/* "/dev/pts/0<char 136:0>", "/dev/null", "/tmp/f": a terminal, a device, a fifo made in the
+ * capture, or a file (a fifo made before the capture reads as a file). */
+static void describe_path(struct strace_reader *r, struct span a, struct fd_desc *d)
+{
+	char *lt = memchr(a.p, '<', a.len);
+	struct span path = { a.p, lt ? (size_t)(lt - a.p) : a.len }, u;
+	struct fifo *f;
+
+	if (lt && a.p[a.len - 1] == '>') {
+		d->kind = is_tty_dev((struct span){ lt + 1, (size_t)(a.p + a.len - lt - 2) }) ?
+				  "tty" : "other";
+		return;
+	}
+	if (is_tty_path(path)) {
+		d->kind = "tty";
+	} else if (span_starts(path, "/dev/") && !span_starts(path, "/dev/shm/")) {
+		d->kind = "other";
+	} else if (fifo_any(r) && !unquote_path(r, path, &u) && (f = fifo_find(r, u))) {
+		d->kind = "fifo";
+		d->fifo = f->id;
+	} else {
+		d->kind = "file";
+	}
+}
+
+/* A socket's protocol as strace names it ("TCP", "UDPv6", "UNIX-STREAM", "NETLINK"): the fdN=
+ * value, NULL for a name that is no protocol ("anon_inode", "net"). */
+static const char *sock_kind(struct span name)
+{
+	static const char *const inet[] = { "TCP", "UDP", "UDPLITE", "DCCP", "SCTP", "L2TP/IP",
+					    "PING", "RAW", "MPTCP" };
+	bool v6 = name.len > 2 && !memcmp(name.p + name.len - 2, "v6", 2);
+	struct span base = { name.p, name.len - (v6 ? 2 : 0) };
+
+	if (span_eq(name, "socket"))
+		return "sock:other";  /* -y, or a socket strace cannot describe */
+	for (size_t i = 0; i < base.len; i++)
+		if (!((base.p[i] >= 'A' && base.p[i] <= 'Z') || is_digit(base.p[i]) ||
+		      base.p[i] == '-' || base.p[i] == '/' || base.p[i] == '_'))
+			return NULL;
+	for (size_t i = 0; i < sizeof(inet) / sizeof(inet[0]); i++)
+		if (span_eq(base, inet[i]))
+			return v6 ? "sock:inet6" : "sock:inet";
+	if (base.len >= 4 && !memcmp(base.p, "UNIX", 4))
+		return "sock:unix";
+	return base.len ? "sock:other" : NULL;
+}
+
+/* "TYPE:[TEXT]": pipes ("pipe:[123]") and sockets ("TCP:[1.2.3.4:5->6.7.8.9:10]": local, then
+ * peer; "TCP:[1.2.3.4:5]" bound or listening; "TCP:[123]" the inode only); "other" for the rest. */
+static void describe_typed(struct span a, struct fd_desc *d)
+{
+	char *b = memmem(a.p, a.len, ":[", 2), *arrow;
+	struct span name, in;
+	size_t i = 0;
+
+	d->kind = "other";
+	if (!b || a.p[a.len - 1] != ']')
+		return;
+	name = (struct span){ a.p, (size_t)(b - a.p) };
+	in = (struct span){ b + 2, (size_t)(a.p + a.len - 1 - (b + 2)) };
+	if (span_eq(name, "pipe")) {
+		d->kind = "pipe";
+		while (i < in.len && is_digit(in.p[i]))
+			i++;
+		if (i && i == in.len)
+			d->ino = in;
+		return;
+	}
+	if (!(d->kind = sock_kind(name))) {
+		d->kind = "other";
+		return;
+	}
+	if (strcmp(d->kind, "sock:inet") && strcmp(d->kind, "sock:inet6"))
+		return;
+	arrow = memmem(in.p, in.len, "->", 2);
+	if (arrow) {
+		d->local = (struct span){ in.p, (size_t)(arrow - in.p) };
+		d->peer = (struct span){ arrow + 2, (size_t)(in.p + in.len - arrow - 2) };
+	} else if (memchr(in.p, ':', in.len)) {
+		d->local = in;
+	}
+}
+
+/* What the annotation text a says the fd is (nothing when a is empty). */
+static void describe(struct strace_reader *r, struct span a, struct fd_desc *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!a.len)
+		return;
+	if (a.p[0] == '/')
+		describe_path(r, a, d);
+	else
+		describe_typed(a, d);
+}
+
+static bool is_sock_kind(const char *kind)
+{
+	return kind && !strncmp(kind, "sock", 4);
+}
+
+/* src= and what goes with it (docs/trace-format.md): the old fd of a dup. */
+static int add_src(struct strace_reader *r, struct sw_event *ev, const struct fd_desc *d)
+{
+	char *id;
+	int n;
+
+	if (!d->kind)
+		return 0;
+	if (add_arg(ev, "src", sw_str_c(d->kind)) ||
+	    (is_sock_kind(d->kind) && add_arg(ev, "sock", sw_str_c("1"))) ||
+	    (d->peer.len && add_arg_span(ev, "peer", d->peer)) ||
+	    (d->local.len && add_arg_span(ev, "local", d->local)))
+		return -1;
+	if (!d->ino.len && !d->fifo)
+		return 0;
+	if (!(id = scratch(r, 24 + d->ino.len)))
+		return -1;
+	/* strace shows a pipe's inode, not its device: 0, the same for every pipe of the capture */
+	n = d->fifo ? snprintf(id, 24, "0:%llu", (unsigned long long)d->fifo) :
+		      snprintf(id, 24 + d->ino.len, "0:%.*s", (int)d->ino.len, d->ino.p);
+	return add_arg(ev, "pipe", (struct sw_str){ id, (uint32_t)n });
+}
+
+/* An accepted connection strace shows with no sockaddr (accept(3, NULL, NULL)): its peer from
+ * the new fd's annotation, as family=, addr=, port=. */
+static int add_peer(struct sw_event *ev, const struct fd_desc *d)
+{
+	struct span addr = d->peer, port;
+	char *colon = memrchr(addr.p, ':', addr.len);
+
+	if (!colon)
+		return 0;
+	port = (struct span){ colon + 1, (size_t)(addr.p + addr.len - colon - 1) };
+	addr.len = (size_t)(colon - addr.p);
+	if (addr.len >= 2 && addr.p[0] == '[' && addr.p[addr.len - 1] == ']')
+		addr.p++, addr.len -= 2;
+	return add_arg(ev, "family", sw_str_c(strcmp(d->kind, "sock:inet6") ? "inet" : "inet6")) ||
+	       add_arg_span(ev, "addr", addr) || add_arg_span(ev, "port", port);
+}
+
 /* Split "a, {b, c}, [d]" at top-level commas. Returns the count or -1. */
 static int split_args(struct span s, struct span *out, int max)
 {
 	int n = 0, depth = 0;
-	size_t start = 0;
+	size_t start = 0, an, in;
 
 	for (size_t i = 0; i <= s.len; i++) {
 		char c = i < s.len ? s.p[i] : ',';
 
+		if (c == '<' && (an = annot_len(s, i, &in))) {
+			i += an - 1;
+			continue;
+		}
 		if (c == '"') {
 			for (i++; i < s.len && s.p[i] != '"'; i++)
 				if (s.p[i] == '\\')
@@ -398,9 +723,120 @@ static bool is_fd_dup_cmd(struct span cmd)
 	return span_eq(cmd, "F_DUPFD") || span_eq(cmd, "F_DUPFD_CLOEXEC");
 }
 
+/* A call's result: the number (or text) and the annotation of the fd it returns (-y). */
+struct result {
+	struct span val, ann;
+};
+
+/* connect, accept, accept4: fd=, the sockaddr, and from -yy our end of the connection (accept:
+ * the new fd's; connect: the socket's, known only when it was bound first) and, when accept got
+ * no sockaddr, the peer. */
+static int map_sock(struct strace_reader *r, struct sw_event *ev, struct span *a, int n,
+		    const struct result *res)
+{
+	bool acc = ev->call.p[0] == 'a';
+	struct span fann;
+	struct fd_desc d;
+
+	if (n < 2)
+		return -1;
+	fann = fd_annot(&a[0]);
+	describe(r, acc ? res->ann : fann, &d);
+	if (add_arg_span(ev, "fd", a[0]) || (d.local.len && add_arg_span(ev, "local", d.local)) ||
+	    add_sockaddr(r, ev, a[1]))
+		return -1;
+	if (acc && d.peer.len && !sw_event_arg(ev, "family"))
+		return add_peer(ev, &d) ? -1 : 1;
+	return 1;
+}
+
+/* dup, dup2, dup3: fd=, newfd=, flags=, and what the old fd is (-yy). */
+static int map_dup(struct strace_reader *r, struct sw_event *ev, struct span *a, int n,
+		   const struct result *res)
+{
+	struct span c = { (char *)ev->call.p, ev->call.len }, old;
+	int want = c.len == 3 ? 1 : c.p[3] == '2' ? 2 : 3;
+	struct fd_desc d;
+
+	if (n < want)
+		return -1;
+	old = fd_annot(&a[0]);
+	if (want > 1)
+		fd_annot(&a[1]);  /* what newfd was before: of no use */
+	describe(r, old.len ? old : res->ann, &d);
+	if (add_arg_span(ev, "fd", a[0]) || (want > 1 && add_arg_span(ev, "newfd", a[1])) ||
+	    (want > 2 && add_arg_span(ev, "flags", a[2])))
+		return -1;
+	return add_src(r, ev, &d) ? -1 : 1;
+}
+
+/* fcntl F_DUPFD / F_DUPFD_CLOEXEC as a dup; other fcntl calls are no event. */
+static int map_fcntl(struct strace_reader *r, struct sw_event *ev, struct span *a, int n,
+		     const struct result *res)
+{
+	struct span old;
+	struct fd_desc d;
+
+	if (n < 3 || !is_fd_dup_cmd(a[1]))
+		return 0;
+	ev->call = sw_str_c("fcntl");
+	old = fd_annot(&a[0]);
+	describe(r, old.len ? old : res->ann, &d);
+	return add_arg_span(ev, "fd", a[0]) || add_arg_span(ev, "cmd", a[1]) ||
+	       add_arg_span(ev, "arg", a[2]) || add_src(r, ev, &d) ? -1 : 1;
+}
+
+/* The absolute, unquoted path of a path argument ("f" relative to the directory fd dirfd, whose
+ * -y annotation names it, "AT_FDCWD</tmp>"), in scratch; -1 when it cannot be told. */
+static int abs_path(struct strace_reader *r, struct span dirfd, struct span name, struct span *out)
+{
+	struct span n, dir = { NULL, 0 };
+	bool cut;
+	char *d;
+
+	if (decode_string(r, name, &n, &cut) || cut || !n.len)
+		return -1;
+	if (n.p[0] == '/') {
+		*out = n;
+		return 0;
+	}
+	if (dirfd.p)
+		dir = fd_annot(&dirfd);
+	if (!dir.len || dir.p[0] != '/' || unquote_path(r, dir, &dir))
+		return -1;
+	while (n.len > 2 && n.p[0] == '.' && n.p[1] == '/')
+		n.p += 2, n.len -= 2;
+	if (!(d = scratch(r, dir.len + 1 + n.len)))
+		return -1;
+	memcpy(d, dir.p, dir.len);
+	d[dir.len] = '/';
+	memcpy(d + dir.len + 1, n.p, n.len);
+	*out = (struct span){ d, dir.len + 1 + n.len };
+	return 0;
+}
+
+/* mknod/mknodat of a fifo and unlink/unlinkat that succeed: the fifos made in the capture. */
+static void track_fifos(struct strace_reader *r, struct span c, struct span *a, int n,
+			struct span ret)
+{
+	bool mk = span_starts(c, "mknod"), at = c.len > 2 && !memcmp(c.p + c.len - 2, "at", 2);
+	struct span path;
+	struct fifo *f;
+
+	if ((!mk && !span_starts(c, "unlink")) || !span_eq(ret, "0") || n < 1 + at + mk)
+		return;
+	if (abs_path(r, at ? a[0] : (struct span){ NULL, 0 }, a[at], &path))
+		return;
+	if (mk && memmem(a[at + 1].p, a[at + 1].len, "S_IFIFO", 7))
+		fifo_add(r, path);
+	else if (!mk && (f = fifo_find(r, path)))
+		free(f->path), f->path = NULL;
+}
+
 /* Calls the rules use get named arguments; others keep only their name and return value.
  * Returns 1 for an event, 0 to drop the line (threads, failed exec, other fcntl). */
-static int map_call(struct strace_reader *r, struct sw_event *ev, struct span args, struct span ret)
+static int map_call(struct strace_reader *r, struct sw_event *ev, struct span args,
+		    const struct result *res)
 {
 	struct span a[MAX_SPLIT];
 	int n = args.len ? split_args(args, a, MAX_SPLIT) : 0;
@@ -410,32 +846,20 @@ static int map_call(struct strace_reader *r, struct sw_event *ev, struct span ar
 		return -1;
 	if (span_eq(c, "exit") || span_eq(c, "exit_group"))
 		return 0; /* a process ends at its +++ line; exit alone may be a thread's */
-	if (span_eq(c, "connect") || span_eq(c, "accept") || span_eq(c, "accept4")) {
-		return n < 2 || add_arg_span(ev, "fd", a[0]) || add_sockaddr(r, ev, a[1]) ? -1 : 1;
-	}
-	if (span_eq(c, "dup") || span_eq(c, "dup2") || span_eq(c, "dup3")) {
-		int want = c.len == 3 ? 1 : c.p[3] == '2' ? 2 : 3;
-
-		if (n < want || add_arg_span(ev, "fd", a[0]))
-			return -1;
-		if (want > 1 && add_arg_span(ev, "newfd", a[1]))
-			return -1;
-		return want > 2 && add_arg_span(ev, "flags", a[2]) ? -1 : 1;
-	}
-	if (span_eq(c, "fcntl") || span_eq(c, "fcntl64")) {
-		if (n < 3 || !is_fd_dup_cmd(a[1]))
-			return 0;
-		ev->call = sw_str_c("fcntl");
-		return add_arg_span(ev, "fd", a[0]) || add_arg_span(ev, "cmd", a[1]) ||
-		       add_arg_span(ev, "arg", a[2]) ? -1 : 1;
-	}
+	if (span_eq(c, "connect") || span_eq(c, "accept") || span_eq(c, "accept4"))
+		return map_sock(r, ev, a, n, res);
+	if (span_eq(c, "dup") || span_eq(c, "dup2") || span_eq(c, "dup3"))
+		return map_dup(r, ev, a, n, res);
+	if (span_eq(c, "fcntl") || span_eq(c, "fcntl64"))
+		return map_fcntl(r, ev, a, n, res);
 	if (span_eq(c, "execve") || span_eq(c, "execveat")) {
 		int f = c.len == 8;
 
-		if (!span_eq(ret, "0"))
+		if (!span_eq(res->val, "0"))
 			return 0; /* the sensor reports only exec that succeeded */
 		return n < 2 + f || add_exec(r, ev, a[f], a[f + 1]) ? -1 : 1;
 	}
+	track_fifos(r, c, a, n, res->val);
 	return 2; /* clone & co: the caller decides */
 }
 
@@ -466,11 +890,32 @@ static int map_fork(struct strace_reader *r, struct sw_event *ev, struct span ar
 	return add_arg_span(ev, "child", ret) ? -1 : 1;
 }
 
+/* The result at the start of rest, up to a space, with the annotation of an fd (which may hold
+ * spaces: "3</tmp/a b>", "1</dev/null<char 1:3>>"); rest moves past it. Text after the number
+ * that is no whole annotation is dropped. */
+static void take_result(struct span *rest, struct result *res)
+{
+	size_t i = 0, n, in;
+
+	res->ann = (struct span){ NULL, 0 };
+	while (i < rest->len && rest->p[i] != ' ' && rest->p[i] != '<')
+		i++;
+	res->val = (struct span){ rest->p, i };
+	if (i < rest->len && rest->p[i] == '<' && (n = annot_len(*rest, i, &in))) {
+		res->ann = (struct span){ rest->p + i + 1, in };
+		i += n;
+	}
+	while (i < rest->len && rest->p[i] != ' ')
+		i++;
+	rest->p += i, rest->len -= i;
+}
+
 /* `name(args) = ret [rest]` in s. */
 static int parse_call(struct strace_reader *r, struct span s, struct sw_event *ev, const char **why)
 {
-	size_t i = 0, close;
-	struct span args, ret, rest;
+	size_t i = 0, close, an, in;
+	struct span args, rest;
+	struct result res;
 	int depth = 0, rc;
 
 	while (i < s.len && ((s.p[i] >= 'a' && s.p[i] <= 'z') || is_digit(s.p[i]) || s.p[i] == '_'))
@@ -483,6 +928,10 @@ static int parse_call(struct strace_reader *r, struct span s, struct sw_event *e
 	for (close = i; close < s.len; close++) {
 		char c = s.p[close];
 
+		if (c == '<' && (an = annot_len(s, close, &in))) {
+			close += an - 1;
+			continue;
+		}
 		if (c == '"') {
 			for (close++; close < s.len && s.p[close] != '"'; close++)
 				if (s.p[close] == '\\')
@@ -506,20 +955,18 @@ static int parse_call(struct strace_reader *r, struct span s, struct sw_event *e
 	}
 	rest.p++, rest.len--;
 	skip_spaces(&rest);
-	for (ret = rest, ret.len = 0; ret.len < rest.len && rest.p[ret.len] != ' '; ret.len++)
-		;
-	if (!ret.len) {
+	take_result(&rest, &res);
+	if (!res.val.len) {
 		*why = "empty result";
 		return -1;
 	}
-	rest.p += ret.len, rest.len -= ret.len;
-	if (!span_eq(ret, "?")) {
-		ev->ret = errno_ret(r, ret, rest);
+	if (!span_eq(res.val, "?")) {
+		ev->ret = errno_ret(r, res.val, rest);
 		ev->has_ret = true;
 	}
-	rc = map_fork(r, ev, args, ret);
+	rc = map_fork(r, ev, args, res.val);
 	if (rc == 2)
-		rc = map_call(r, ev, args, ret);
+		rc = map_call(r, ev, args, &res);
 	if (rc < 0)
 		*why = "malformed arguments";
 	return rc == 2 ? 1 : rc;
@@ -663,7 +1110,7 @@ int strace_parse_line(void *state, char *line, size_t len, struct sw_event *ev, 
 	}
 	if (s.len >= 5 && !memcmp(s.p, "<... ", 5) && join_resumed(r, ev->pid, &s, why))
 		return -1;
-	if (ensure_scratch(r, 2 * s.len + 64)) {
+	if (ensure_scratch(r, 3 * s.len + 128)) {
 		*why = "out of memory";
 		return -1;
 	}
