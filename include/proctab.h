@@ -23,6 +23,8 @@ enum {
 	PSOCK_OUTBOUND = 1 << 0,   /* it connected */
 	PSOCK_INBOUND = 1 << 1,    /* it accepted */
 	PSOCK_SANCTIONED = 1 << 2, /* accepted by a sanctioned remote-access server (policy.h) */
+	PSOCK_OLD_IMAGE = 1 << 3,  /* made before the process's last exec: most sockets are
+				      close-on-exec, so it is probably gone */
 };
 
 struct proc_sock {
@@ -72,6 +74,8 @@ struct proc *proctab_fork(struct proctab *t, uint32_t parent, uint32_t child);
 void proctab_remove(struct proctab *t, uint32_t pid);
 void proctab_stats(const struct proctab *t, struct proctab_stats *st);
 
+/* p exec'd: the sockets it remembers were made by its old image (PSOCK_OLD_IMAGE). */
+void proc_exec_ages_socks(struct proc *p);
 /* Remember that fd of p is this inet socket (connect, accept), with its PSOCK_* flags. */
 void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_t flags);
 /* The remembered socket behind fd, or NULL. */

