@@ -78,7 +78,8 @@ void proctab_stats(const struct proctab *t, struct proctab_stats *st);
 void proc_exec_ages_socks(struct proc *p);
 /* Remember that fd of p is this inet socket (connect, accept), with its PSOCK_* flags. */
 void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_t flags);
-/* The remembered socket behind fd, or NULL. */
+/* The remembered socket behind fd (its record, or its endpoints), or NULL. */
+const struct proc_sock *proc_sock_entry(const struct proc *p, int32_t fd);
 const struct sw_fd *proc_sock(const struct proc *p, int32_t fd);
 /* The remembered socket with the same endpoints as s (a socket seen on stdio), or NULL. */
 const struct proc_sock *proc_sock_like(const struct proc *p, const struct sw_fd *s);

@@ -30,7 +30,7 @@ done
 for opts in "--engine pww" "--engine pww --clock events"; do
 	detects bash_dev_tcp 'reverse-shell-chain|stdio-socket' $opts
 	detects python_dup2 'reverse-shell|stdio-socket' $opts
-	detects perl reverse-shell-copy $opts
+	detects perl 'reverse-shell-copy|stdio-socket' $opts
 	detects socat 'reverse-shell-relay|socket-relay' $opts
 	detects python_bind 'bind-shell|stdio-socket' $opts
 done

@@ -310,6 +310,14 @@ static void test_stdio_from_dups(void)
 	CHECKF(ngot == 1, "%u alerts", ngot);
 	CHECK(ngot && (got[0].signals & SIG_STDIO_SOCKET) && got[0].peer.pport == 9001 &&
 	      got[0].severity == SEV_HIGH);
+	/* perl's open(STDIN, ">&S"): a copy of the socket first (fcntl F_DUPFD), then the copy */
+	feed(j, "connect pid=60 ppid=1 t=7 fd=3 family=inet addr=127.0.0.1 port=9002 => 0\n"
+		"fcntl pid=60 ppid=1 t=8 fd=3 cmd=F_DUPFD_CLOEXEC arg=0 => 4\n"
+		"dup2 pid=60 ppid=1 t=9 fd=4 newfd=0 => 0\n"
+		"dup2 pid=60 ppid=1 t=10 fd=4 newfd=1 => 1\n"
+		"execve pid=60 ppid=1 t=11 exe=/bin/sh argv=\"/bin/sh -i\" => 0\n");
+	CHECKF(ngot == 2 && got[1].peer.pport == 9002 && got[1].severity == SEV_HIGH, "%u alerts",
+	       ngot);
 	judge_free(j);
 }
 

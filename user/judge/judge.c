@@ -583,8 +583,15 @@ static void on_dup(struct judge *j, const struct sw_event *ev)
 	struct proc *p = touch(j, ev);
 	const struct sw_fd *s;
 
-	if (!p || d->ret < 0 || d->ret > 2)
+	if (!p || d->ret < 0)
 		return;
+	if (d->ret > 2) {   /* a copy of a known socket is the same connection (perl's open) */
+		const struct proc_sock *e = proc_sock_entry(p, d->oldfd);
+
+		if (e)
+			proc_add_sock(p, d->ret, &e->sock, e->flags);
+		return;
+	}
 	s = d->src.kind != SW_FD_UNKNOWN && (d->src.kind != SW_FD_SOCK || d->src.family) ?
 		    &d->src : proc_sock(p, d->oldfd);
 	if (!s && d->oldfd >= 0 && d->oldfd <= 2 && p->stdio[d->oldfd].kind != SW_FD_UNKNOWN)

@@ -157,10 +157,17 @@ const struct proc_sock *proc_sock_like(const struct proc *p, const struct sw_fd 
 	return NULL;
 }
 
-const struct sw_fd *proc_sock(const struct proc *p, int32_t fd)
+const struct proc_sock *proc_sock_entry(const struct proc *p, int32_t fd)
 {
 	for (int i = 0; i < PROC_SOCKS; i++)
 		if (p->socks[i].fd == fd)
-			return &p->socks[i].sock;
+			return &p->socks[i];
 	return NULL;
+}
+
+const struct sw_fd *proc_sock(const struct proc *p, int32_t fd)
+{
+	const struct proc_sock *e = proc_sock_entry(p, fd);
+
+	return e ? &e->sock : NULL;
 }
