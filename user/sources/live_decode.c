@@ -1,6 +1,6 @@
 /* live_decode.c: the one conversion from a wire record (include/wire.h) to struct sw_event: the
  * call and argument names of docs/trace-format.md and the typed facts, set straight from the
- * record (tests/unit/test_event.c checks that sw_event_facts() derives the same facts from the
+ * record (tests/unit/test_live_decode.c checks that sw_event_facts() derives the same facts from the
  * arguments, so a recorded trace replays to the same judgement). Pure (no BPF, no I/O); every
  * string it produces lives in the caller's scratch buffer.
  */
