@@ -9,29 +9,35 @@ size_t interp_strip_version(const char *s, size_t n)
 	return n;
 }
 
+#define NAME(s, k) { sizeof(s) - 1, s, k }
+
 enum interp_kind interp_of(const char *w, size_t n)
 {
+	/* sorted by length, so the scan stops early: the tokenizer asks for every command word */
 	static const struct {
+		unsigned char len;
 		const char *name;
 		enum interp_kind kind;
 	} names[] = {
-		{ "sh", INTERP_SHELL },       { "bash", INTERP_SHELL },    { "dash", INTERP_SHELL },
-		{ "zsh", INTERP_SHELL },      { "ksh", INTERP_SHELL },     { "ash", INTERP_SHELL },
-		{ "mksh", INTERP_SHELL },     { "tcsh", INTERP_SHELL },    { "csh", INTERP_SHELL },
-		{ "fish", INTERP_SHELL },     { "rbash", INTERP_SHELL },   { "su", INTERP_LAUNCHER },
-		{ "runuser", INTERP_LAUNCHER }, { "busybox", INTERP_BUSYBOX },
-		{ "python", INTERP_PYTHON },   { "pypy", INTERP_PYTHON },   { "perl", INTERP_PERL },
-		{ "ruby", INTERP_RUBY },      { "php", INTERP_PHP },       { "php-cli", INTERP_PHP },
-		{ "node", INTERP_NODE },      { "nodejs", INTERP_NODE },   { "lua", INTERP_LUA },
-		{ "luajit", INTERP_LUA },     { "awk", INTERP_AWK },       { "gawk", INTERP_AWK },
-		{ "mawk", INTERP_AWK },       { "nawk", INTERP_AWK },      { "tclsh", INTERP_TCL },
-		{ "wish", INTERP_TCL },       { "expect", INTERP_TCL },    { "pwsh", INTERP_SHELL },
-		{ "yash", INTERP_SHELL },     { "xonsh", INTERP_SHELL },   { "elvish", INTERP_SHELL },
+		NAME("sh", INTERP_SHELL),      NAME("su", INTERP_LAUNCHER),   NAME("ash", INTERP_SHELL),
+		NAME("csh", INTERP_SHELL),     NAME("ksh", INTERP_SHELL),     NAME("zsh", INTERP_SHELL),
+		NAME("awk", INTERP_AWK),       NAME("lua", INTERP_LUA),       NAME("php", INTERP_PHP),
+		NAME("bash", INTERP_SHELL),    NAME("dash", INTERP_SHELL),    NAME("fish", INTERP_SHELL),
+		NAME("mksh", INTERP_SHELL),    NAME("tcsh", INTERP_SHELL),    NAME("gawk", INTERP_AWK),
+		NAME("mawk", INTERP_AWK),      NAME("nawk", INTERP_AWK),      NAME("node", INTERP_NODE),
+		NAME("perl", INTERP_PERL),     NAME("pypy", INTERP_PYTHON),   NAME("ruby", INTERP_RUBY),
+		NAME("pwsh", INTERP_SHELL),    NAME("wish", INTERP_TCL),      NAME("yash", INTERP_SHELL),
+		NAME("rbash", INTERP_SHELL),   NAME("tclsh", INTERP_TCL),     NAME("xonsh", INTERP_SHELL),
+		NAME("elvish", INTERP_SHELL),  NAME("expect", INTERP_TCL),    NAME("luajit", INTERP_LUA),
+		NAME("nodejs", INTERP_NODE),   NAME("python", INTERP_PYTHON), NAME("busybox", INTERP_BUSYBOX),
+		NAME("php-cli", INTERP_PHP),   NAME("runuser", INTERP_LAUNCHER),
 	};
 
+	if (n < 2)
+		return INTERP_NONE;
 	n = interp_strip_version(w, n);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i].name) == n && !memcmp(names[i].name, w, n))
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && names[i].len <= n; i++)
+		if (names[i].len == n && names[i].name[0] == w[0] && !memcmp(names[i].name, w, n))
 			return names[i].kind;
 	return INTERP_NONE;
 }

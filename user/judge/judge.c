@@ -408,6 +408,27 @@ static void identify(struct proc *p, const struct sw_exec_facts *x)
 	p->cmdsrc = (uint8_t)cmdsrc_of(k, argv.p, argv.len).src;
 }
 
+/* The model's score of a command line, remembered for the next time it runs (FNV-1a 64 of the
+ * line, direct-mapped: a collision costs a recomputation, a false hit needs the same 64-bit hash
+ * and length). */
+static float score_of(struct judge *j, const char *cmd, uint32_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct score_memo *m;
+
+	if (!j->o.model)
+		return -1;
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)cmd[i]) * 0x100000001b3ull;
+	h |= 1;
+	m = &j->scores[h % SCORE_CACHE];
+	if (m->hash != h || m->len != len) {
+		m->hash = h, m->len = len;
+		m->score = (float)score_cmdline(j->o.model, cmd, len, NULL);
+	}
+	return m->score;
+}
+
 static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_event *ev)
 {
 	const struct sw_exec_facts *x = &ev->exec;
@@ -430,7 +451,7 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
 	identify(p, x);
 	relay_remember(j, p);
-	p->score = j->o.model ? (float)score_cmdline(j->o.model, x->argv.p, x->argv.len, NULL) : -1;
+	p->score = score_of(j, x->argv.p, x->argv.len);
 }
 
 /* A rule hit on an exec the table has no entry for: a source without pids (the seed's bare

@@ -7,6 +7,13 @@
 #include "pipemap.h"
 
 #define PENDING_MAX 32
+#define SCORE_CACHE 4096   /* recent command lines' scores: hosts run the same commands again */
+
+struct score_memo {
+	uint64_t hash;     /* of the command line; 0: empty */
+	uint32_t len;
+	float score;
+};
 
 struct judge {
 	struct judge_opts o;
@@ -28,6 +35,7 @@ struct judge {
 	unsigned npending;
 	struct alert pending[PENDING_MAX]; /* alerts on hold (low, medium); decided_ns: hold start */
 	struct alert scratch;
+	struct score_memo scores[SCORE_CACHE];
 };
 
 /* How a process's stdin (or its stdout/stderr) reaches the network, when it does. */
