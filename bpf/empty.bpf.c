@@ -47,3 +47,9 @@ int BPF_PROG(empty_exit, struct task_struct *p)
 {
 	return 0;
 }
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(empty_recv, struct sock *sk, int ret, int flags)
+{
+	return 0;
+}

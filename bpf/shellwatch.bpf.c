@@ -456,6 +456,122 @@ static __always_inline void exec_argv(struct wire_exec *e, struct task_struct *t
 	e->argv_len = len;
 }
 
+/* Per task (thread): the start of the latest data it received on an inet socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct wire_recv);
+} recvs SEC(".maps");
+
+/* Data received on an inet socket, whatever syscall read it (sock_recv_length, Linux 6.3+): the
+ * first WIRE_RECV_MAX bytes, read back from the caller's buffer through the syscall's saved
+ * registers (read, recvfrom: argument 2; recvmsg: the first iovec of its msghdr; readv: its first
+ * iovec), kept in the task's storage. At an exec, the exec program reports it (the task's own, or
+ * its parent's) and user space compares it with the new command line: a program run with what
+ * just came off the wire. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_READ 0
+#define NR_READV 19
+#define NR_RECVFROM 45
+#define NR_RECVMSG 47
+#define SYSCALL_NR_FIELD orig_ax
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_READ 63
+#define NR_READV 65
+#define NR_RECVFROM 207
+#define NR_RECVMSG 212
+#define SYSCALL_NR_FIELD syscallno
+#endif
+
+#ifdef SYSCALL_NR_FIELD
+/* The user buffer the syscall in flight received into, and its size. The registers are read
+ * with CO-RE probe reads, into plain values: loads through the task's pt_regs pointer on one path
+ * and through the stack on the other would meet in one instruction the verifier refuses. */
+static __always_inline void *recv_buffer(struct task_struct *task, __u64 *size)
+{
+	struct pt_regs *regs = user_regs(task);
+	struct user_msghdr msg;
+	struct iovec iov;
+	long nr = BPF_CORE_READ(regs, SYSCALL_NR_FIELD);
+	void *arg2 = (void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+
+	if (nr == NR_READ || nr == NR_RECVFROM) {
+		*size = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		return arg2;
+	}
+	if (nr == NR_RECVMSG) {
+		if (bpf_probe_read_user(&msg, sizeof(msg), arg2))
+			return NULL;
+		arg2 = msg.msg_iov;
+	} else if (nr != NR_READV) {
+		return NULL;
+	}
+	if (bpf_probe_read_user(&iov, sizeof(iov), arg2))
+		return NULL;
+	*size = iov.iov_len;
+	return iov.iov_base;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(on_recv, struct sock *sk, int ret, int flags)
+{
+	struct task_struct *task;
+	struct wire_recv *r;
+	__u16 family;
+	__u64 size = 0, n;
+	void *buf;
+
+	if (ret <= 0)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (skip_task(task->tgid))
+		return 0;
+	buf = recv_buffer(task, &size);
+	if (!buf)
+		return 0;
+	r = bpf_task_storage_get(&recvs, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!r)
+		return 0;
+	n = (__u64)ret < size ? (__u64)ret : size;
+	if (n > WIRE_RECV_MAX)
+		n = WIRE_RECV_MAX;
+	if (bpf_probe_read_user(r->data, n, buf))
+		n = 0;
+	r->len = n;
+	r->t = bpf_ktime_get_ns();
+	return 0;
+}
+#endif
+
+/* The latest data the exec'ing task, or the thread that forked it, received: the more recent. */
+static __always_inline void exec_recv(struct wire_exec *e, struct task_struct *task)
+{
+	struct wire_recv *own = bpf_task_storage_get(&recvs, task, 0, 0);
+	struct wire_recv *par = bpf_task_storage_get(&recvs, task->real_parent, 0, 0);
+	struct wire_recv *r = own;
+	__u32 n;
+
+	e->recv_from = own ? 1 : 0;
+	if (par && (!own || par->t > own->t)) {
+		r = par;
+		e->recv_from = 2;
+	}
+	e->recv_len = 0;
+	e->recv_age = 0;
+	if (!r)
+		return;
+	n = r->len;
+	if (n > WIRE_RECV_MAX)
+		n = WIRE_RECV_MAX;
+	__builtin_memcpy(e->recv, r->data, WIRE_RECV_MAX);
+	e->recv_len = n;
+	e->recv_age = bpf_ktime_get_ns() - r->t;
+}
+
 /* Scratch for the kill's look at argv (no room on the stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -529,7 +645,6 @@ static __always_inline void exec_file(struct wire_exec *e, struct linux_binprm *
 	e->exe_dev = key.dev;
 	kind = bpf_map_lookup_elem(&interps, &key);
 	e->interp = kind ? *kind : 0;
-	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
 }
 
 /* A successful exec: the new image's file name, command line, and what stdio is. */
@@ -551,6 +666,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->killed = 0;
 	e->pstart = task->real_parent->group_leader->start_boottime;
 	exec_file(e, bprm);
+	exec_recv(e, task);
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));

@@ -57,7 +57,8 @@ struct alert {
 };
 
 /* The alert's name: the rule's, else the strongest network fact ("stdio-socket",
- * "parent-stdio-socket", "pipe-relay", "socket-relay"), else "suspicious-command". */
+ * "parent-stdio-socket", "pipe-relay", "socket-relay", "command-from-network"), else
+ * "suspicious-command". */
 const char *alert_name(const struct alert *a);
 const char *severity_name(enum severity s);
 /* "low", "medium", "high" -> the severity; SEV_NONE for anything else. */

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SW_EVENT_MAX_ARGS 24
+#define SW_EVENT_MAX_ARGS 32
 
 struct sw_str {
 	const char *p;
@@ -96,6 +96,8 @@ struct sw_exec_facts {
 	struct sw_str interp;      /* the interpreter the source identified the file as, by the
 				      installed name it matched ("bash", "python3.11"); "" none */
 	uint8_t interp_by;         /* enum interp_by (include/interp.h): how it knew */
+	uint8_t cmd_from_net;      /* the command line is what the process itself (1) or its parent
+				      (2) just received on an inet socket, verbatim; 0 no */
 };
 
 struct sw_meta_facts {

@@ -50,6 +50,7 @@ struct proc {
 	uint8_t interp_by;   /* enum interp_by */
 	uint8_t cmdsrc;      /* enum cmd_source */
 	uint8_t alert_sev;   /* severity of the alert covering its tree */
+	uint8_t cmd_from_net; /* its last exec ran what it (1) or its parent (2) just received */
 	char interp_name[32];
 	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];

@@ -20,6 +20,7 @@ enum {
 	SIG_PIPE_RELAY = 1 << 6,     /* fed and read through pipes by network processes */
 	SIG_INTERPRETER = 1 << 7,    /* the program is a command interpreter (shell, python, ...) */
 	SIG_CMD_STDIN = 1 << 8,      /* it takes its commands from stdin */
+	SIG_CMD_FROM_NET = 1 << 9,   /* its command line is what it or its parent just received */
 };
 
 /* What a signal is, for the severity. */

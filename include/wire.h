@@ -15,6 +15,7 @@
 #define WIRE_COMM_LEN 16
 #define WIRE_EXE_MAX 256     /* bytes of the exec'd file name kept (NUL included) */
 #define WIRE_ARGV_MAX 4096   /* bytes of the command line kept (NUL-separated, as in the mm) */
+#define WIRE_RECV_MAX 128    /* bytes kept of the latest data a task received on an inet socket */
 
 /* hdr.type: the body that follows the header. */
 enum wire_type {
@@ -120,10 +121,23 @@ struct wire_exec {
 	__u32 exe_dev;     /* and its file system's device (MAJOR << 20 | MINOR) */
 	__u8 interp;       /* enum interp_kind when the file is an installed interpreter (the
 			      "interps" map the loader fills), else 0 */
-	__u8 pad0[3];
+	__u8 recv_from;    /* whose received data recv[] is: 0 none, 1 the task itself (before its
+			      exec), 2 its parent (the thread that forked it) */
+	__u16 recv_len;    /* bytes in recv[] */
+	__u64 recv_age;    /* ns from that receive to this exec */
+	char recv[WIRE_RECV_MAX]; /* the start of the latest data received on an inet socket */
 	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];
+};
+
+/* Value of the "recvs" task storage: the start of the latest data a task received on an inet
+ * socket (bpf/shellwatch.bpf.c on_recv). */
+struct wire_recv {
+	__u64 t;           /* bpf_ktime_get_ns() of the receive */
+	__u32 len;         /* bytes in data */
+	__u32 pad;
+	char data[WIRE_RECV_MAX];
 };
 
 /* Key of the "interps" hash map: an installed interpreter's file. */
@@ -165,9 +179,13 @@ _Static_assert(__builtin_offsetof(struct wire_dup, sock) == 72, "wire_dup.sock")
 _Static_assert(__builtin_offsetof(struct wire_exec, pstart) == 64, "wire_exec.pstart");
 _Static_assert(__builtin_offsetof(struct wire_exec, exe_ino) == 72, "wire_exec.exe_ino");
 _Static_assert(__builtin_offsetof(struct wire_exec, interp) == 84, "wire_exec.interp");
-_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 88, "wire_exec.fds");
-_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 208, "wire_exec.exe");
-_Static_assert(sizeof(struct wire_exec) == 208 + WIRE_EXE_MAX + WIRE_ARGV_MAX, "wire_exec layout");
+_Static_assert(__builtin_offsetof(struct wire_exec, recv_age) == 88, "wire_exec.recv_age");
+_Static_assert(__builtin_offsetof(struct wire_exec, recv) == 96, "wire_exec.recv");
+_Static_assert(__builtin_offsetof(struct wire_exec, fds) == 96 + WIRE_RECV_MAX, "wire_exec.fds");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 216 + WIRE_RECV_MAX, "wire_exec.exe");
+_Static_assert(sizeof(struct wire_exec) == 216 + WIRE_RECV_MAX + WIRE_EXE_MAX + WIRE_ARGV_MAX,
+	       "wire_exec layout");
+_Static_assert(sizeof(struct wire_recv) == 16 + WIRE_RECV_MAX, "wire_recv layout");
 _Static_assert(sizeof(struct wire_inode) == 16, "wire_inode layout");
 _Static_assert(sizeof(struct wire_fork) == 64, "wire_fork layout");
 _Static_assert(sizeof(struct wire_exit) == 64, "wire_exit layout");

@@ -5,6 +5,8 @@
 #   dup2       dup2 of a socket onto fd 100 (the sensor keeps and sends every call)
 #   dup2-pipe  dup2 of a pipe onto fd 100 (the sensor filters every call in the kernel)
 #   exec       fork + exec /bin/true + wait
+#   tcp-rr     a 64-byte request/response over loopback TCP (every receive meets the recv hook)
+#   tcp-stream reads of a loopback TCP stream, 64 KiB at most each
 # configurations: bare; empty (bpf/empty.bpf.c on the same hooks); record (`shellwatch record -o
 # /dev/null`); run (`shellwatch run -o /dev/null`: detection with scoring); execsnoop (Debian's libbpf-tools, exec only). Prints ns/op, ratios to the empty
 # floor, and record's drop counts. Environment: ROUNDS (5), DUP_N (1000000), EXEC_N (1000),
@@ -20,7 +22,8 @@ bin=$build/shellwatch
 loop=$build/tools/bench_loop
 empty=$build/tools/bench_empty
 rounds=${ROUNDS:-5} dup_n=${DUP_N:-1000000} exec_n=${EXEC_N:-1000}
-workloads=${WORKLOADS:-dup2 dup2-pipe exec}
+rr_n=${RR_N:-100000} stream_n=${STREAM_N:-200000}
+workloads=${WORKLOADS:-dup2 dup2-pipe exec tcp-rr tcp-stream}
 execsnoop=${EXECSNOOP:-/usr/sbin/execsnoop}
 tmp=$(mktemp -d /tmp/shellwatch-bench.XXXXXX)
 pin_loop= pin_att=
@@ -64,12 +67,12 @@ stop() {
 }
 
 declare -A samples drops lat
+loop_n() { case $1 in exec) echo "$exec_n" ;; tcp-rr) echo "$rr_n" ;; tcp-stream) echo "$stream_n" ;; *) echo "$dup_n" ;; esac; }
 configs_for() { case $1 in exec) echo bare empty record run execsnoop ;; *) echo bare empty record run ;; esac; }
 
 for r in $(seq "$rounds"); do
 	for w in $workloads; do
-		n=$dup_n
-		[ "$w" = exec ] && n=$exec_n
+		n=$(loop_n "$w")
 		for c in $(configs_for "$w"); do
 			if ! start "$c"; then
 				echo "bench: $c did not attach: $(head -3 "$err")" >&2
@@ -114,11 +117,11 @@ stats_pass() {
 	sysctl -qw kernel.bpf_stats_enabled=1
 	printf '%-10s %-10s %12s  (kernel.bpf_stats_enabled=1, program run time only)\n' workload program ns/run
 	for w in $workloads; do
-		n=$dup_n
-		[ "$w" = exec ] && n=$exec_n
+		n=$(loop_n "$w")
 		for c in empty record; do
 			case $w.$c in
 			exec.empty) prog=empty_exec ;; exec.record) prog=on_exec ;;
+			tcp-*.empty) prog=empty_recv ;; tcp-*.record) prog=on_recv ;;
 			*.empty) prog=empty_dup2 ;; *.record) prog=exit_dup2 ;;
 			esac
 			start "$c" || continue

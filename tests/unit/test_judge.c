@@ -488,6 +488,30 @@ static void test_exceptions(void)
 	unlink(path);
 }
 
+/* A loop that runs what it receives (python's popen, gawk's coprocess): the command came off the
+ * wire; one alert for the loop, its next commands merged; a server running a fixed command per
+ * request is not one. */
+static void test_command_from_network(void)
+{
+	struct judge *j = fresh(true);
+
+	feed(j, "execve pid=900 ppid=1 t=1 comm=python3 exe=/usr/bin/python3 argv=\"python3 loop.py\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"connect pid=900 ppid=1 t=2 fd=3 family=inet addr=203.0.113.9 port=8443 => 0\n"
+		"fork pid=900 ppid=1 t=3 child=901\n"
+		"execve pid=901 ppid=900 t=4 comm=sh exe=/bin/sh argv=\"/bin/sh -c id\" cmd_from_net=parent fd0=other fd1=pipe fd2=pipe pipe1=13:70 pipe2=13:71 => 0\n"
+		"fork pid=900 ppid=1 t=5 child=902\n"
+		"execve pid=902 ppid=900 t=6 comm=sh exe=/bin/sh argv=\"/bin/sh -c uname -a\" cmd_from_net=parent fd0=other fd1=pipe fd2=pipe pipe1=13:72 pipe2=13:73 => 0\n");
+	CHECKF(ngot == 1 && got[0].pid == 901 && got[0].severity == SEV_HIGH &&
+	       (got[0].signals & SIG_CMD_FROM_NET) && got[0].has_peer && got[0].peer.pport == 8443 &&
+	       !strcmp(alert_name(&got[0]), "command-from-network"), "%u alerts", ngot);
+	feed(j, "execve pid=910 ppid=1 t=7 comm=node exe=/usr/bin/node argv=\"node server.js\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept4 pid=910 ppid=1 t=8 fd=20 local=127.0.0.1:3000 family=inet addr=127.0.0.1 port=50003 => 21\n"
+		"fork pid=910 ppid=1 t=9 child=911\n"
+		"execve pid=911 ppid=910 t=10 comm=sh exe=/bin/sh argv=\"/bin/sh -c date\" fd0=pipe fd1=pipe fd2=pipe => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	judge_free(j);
+}
+
 /* Documentation and table agree: docs/run.md has every signal row the table prints. */
 static void test_signal_docs(void)
 {
@@ -533,6 +557,7 @@ int main(void)
 	RUN(test_identity);
 	RUN(test_medium);
 	RUN(test_exceptions);
+	RUN(test_command_from_network);
 	RUN(test_signal_docs);
 	return tap_done();
 }

@@ -58,7 +58,8 @@ static void check_facts(const struct sw_event *a, const struct sw_event *b)
 		same &= same_str(a->exec.exe, b->exec.exe) && same_str(a->exec.argv, b->exec.argv) &&
 			a->exec.argv_trunc == b->exec.argv_trunc && a->exec.killed == b->exec.killed &&
 			a->exec.stdio_known == b->exec.stdio_known &&
-			a->exec.pstart_ns == b->exec.pstart_ns;
+			a->exec.pstart_ns == b->exec.pstart_ns &&
+			a->exec.cmd_from_net == b->exec.cmd_from_net;
 		for (int i = 0; i < 3; i++)
 			same &= same_fd(&a->exec.stdio[i], &b->exec.stdio[i]);
 		break;
@@ -171,6 +172,41 @@ static void test_exec(void)
 	render(&e, sizeof(e));
 }
 
+/* What the parent just received, run as the command: the exec says so (and only then; the
+ * received bytes themselves never reach the trace). */
+static void test_exec_received_command(void)
+{
+	static struct wire_exec e;
+	static const char argv[] = "/bin/sh\0-c\0id; uname\n";
+
+	memset(&e, 0, sizeof(e));
+	hdr(&e.hdr, WIRE_EXEC, WIRE_C_EXECVE, sizeof(e), "sh");
+	strcpy(e.exe, "/bin/sh");
+	memcpy(e.argv, argv, sizeof(argv));
+	e.argv_len = sizeof(argv) - 1;
+	memcpy(e.recv, "id; uname\r\nsecret", 18);
+	e.recv_len = 18, e.recv_from = 2, e.recv_age = 1000;
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " cmd_from_net=parent ") && !strstr(line, "secret"), "%s", line);
+	e.recv_from = 1;   /* the process itself, before its exec */
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " cmd_from_net=self "), "%s", line);
+	memcpy(e.recv, "GET / HTTP/1.1\r\n", 16);
+	e.recv_len = 16;
+	render(&e, sizeof(e));
+	CHECKF(!strstr(line, "cmd_from_net"), "%s", line);
+	memcpy(e.recv, "id; uname\n", 10);   /* a match long ago does not count */
+	e.recv_len = 10, e.recv_age = 20000000000ull;
+	render(&e, sizeof(e));
+	CHECKF(!strstr(line, "cmd_from_net"), "%s", line);
+	memcpy(e.argv, "id\0", 3);              /* the command run directly */
+	e.argv_len = 3, e.recv_age = 5;
+	memcpy(e.recv, "id\n", 3);
+	e.recv_len = 3;
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " cmd_from_net=self "), "%s", line);
+}
+
 static void test_exec_truncated_and_kinds(void)
 {
 	static struct wire_exec e;
@@ -237,6 +273,7 @@ int main(void)
 	RUN(test_dup_family);
 	RUN(test_sock);
 	RUN(test_exec);
+	RUN(test_exec_received_command);
 	RUN(test_exec_truncated_and_kinds);
 	RUN(test_process_events);
 	RUN(test_comm_quoted);

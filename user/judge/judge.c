@@ -199,10 +199,13 @@ static void emit(struct judge *j, struct alert *a)
 		j->o.on_alert(j->o.ctx, a);
 }
 
-/* A high alert: at once, absorbing a held one of its tree. */
+/* A high alert: at once, absorbing a held one of its tree. A process that runs what its parent
+ * received is one of many its parent's loop runs: the parent's tree is marked too, so the next
+ * command merges into this alert. */
 static void raise_high(struct judge *j, struct alert *a, struct proc *p)
 {
 	struct alert *held = find_pending(j, p->suspect);
+	struct proc *loop = p->cmd_from_net == 2 ? proctab_get(j->procs, p->ppid) : NULL;
 
 	if (held) {
 		a->signals |= held->signals & (SIG_SCORE | SIG_PARENT_SCORE) ? SIG_PARENT_SCORE : 0;
@@ -212,6 +215,8 @@ static void raise_high(struct judge *j, struct alert *a, struct proc *p)
 	a->id = p->alert = ++j->next_id;
 	p->alert_sev = SEV_HIGH;
 	p->suspect = 0;
+	if (loop)
+		loop->alert = a->id, loop->alert_sev = SEV_HIGH;
 	emit(j, a);
 }
 
@@ -450,6 +455,7 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 	copy_str(p->cmd, sizeof(p->cmd), x->argv.p, x->argv.len);
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
 	identify(p, x);
+	p->cmd_from_net = x->cmd_from_net;
 	relay_remember(j, p);
 	p->score = score_of(j, x->argv.p, x->argv.len);
 }

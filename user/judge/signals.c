@@ -101,6 +101,24 @@ static bool holds_socket(struct verdict *v)
 	return in && out;
 }
 
+/* The command line is what arrived on a connection just before, verbatim: whatever loop runs it
+ * (popen, system, a coprocess), commands come off the wire. Not when the receiver is a sanctioned
+ * server. */
+static bool cmd_from_net(struct verdict *v)
+{
+	const struct proc *rx = v->p->cmd_from_net == 2 ? v->pp : v->p;
+
+	const struct proc_sock *s = judge_last_sock(rx);
+
+	if (!v->p->cmd_from_net)
+		return false;
+	if (rx && policy_sanctioned(v->j->policy, rx->exe))
+		return false;
+	if (s)
+		show(v, &v->in, SIG_CMD_FROM_NET, rx, &s->sock);
+	return true;
+}
+
 static bool interpreter(struct verdict *v)
 {
 	return v->p->interp != INTERP_NONE;
@@ -140,6 +158,10 @@ static const struct signal_def table[] = {
 	{ SIG_HOLDS_SOCKET, "parent-holds-socket", SIG_NETWORK, holds_socket,
 	  "the parent holds an inet connection it made or accepted, and the new program's stdin and "
 	  "stdout are pipes or a terminal it can relay: socat exec, ncat -e, node's spawn" },
+	{ SIG_CMD_FROM_NET, "command-from-network", SIG_NETWORK, cmd_from_net,
+	  "the command line is, verbatim, the start of what the process or its parent (the thread "
+	  "that forked it) last received on an inet socket, within 10 s: popen, system or a "
+	  "coprocess loop running commands off the wire (live capture on Linux 6.3+; docs/live.md)" },
 	{ SIG_INTERPRETER, "interpreter", SIG_IDENTITY, interpreter,
 	  "the program is a command interpreter: a shell or python, perl, ruby, php, node, lua, tcl, "
 	  "awk, by its inode or ELF build-id (a renamed copy is still one), else by name" },
@@ -184,7 +206,8 @@ enum direction signals_direction(const struct verdict *v)
 }
 
 /* high: an interpreter taking its commands from stdin, with stdin and output both reaching a
- * connection no sanctioned server holds, or one of them with a rule's episode ending in it;
+ * connection no sanctioned server holds, or one of them with a rule's episode ending in it; or a
+ * command line that came off the wire;
  * medium: a program on an outbound connection as its own stdin and stdout (an unknown binary, or
  * an interpreter running its own code), or a reverse-shell rule with one side on an outbound
  * connection; low: the score alone. A rule alone says nothing: partial matches are inherited down
@@ -198,6 +221,8 @@ enum severity signals_severity(const struct verdict *v, uint32_t sig)
 	bool rule = sig & SIG_RULE;
 
 	if (cmds && ((in && out) || (rule && (in || out))))
+		return SEV_HIGH;
+	if (sig & SIG_CMD_FROM_NET)
 		return SEV_HIGH;
 	if (direct && in && out && outbound)
 		return SEV_MEDIUM;

@@ -24,6 +24,8 @@ const char *alert_name(const struct alert *a)
 		return "pipe-relay";
 	if (a->signals & SIG_HOLDS_SOCKET)
 		return "socket-relay";
+	if (a->signals & SIG_CMD_FROM_NET)
+		return "command-from-network";
 	return "suspicious-command";
 }
 

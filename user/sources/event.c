@@ -288,6 +288,8 @@ static void exec_facts(struct sw_event *ev)
 	x->argv_trunc = arg_is(ev, "argv_trunc", "1");
 	x->killed = arg_is(ev, "killed", "1");
 	x->pstart_ns = arg_u64(ev, "pstart");
+	if ((v = sw_event_arg(ev, "cmd_from_net")))
+		x->cmd_from_net = sw_str_eqc(*v, "self") ? 1 : sw_str_eqc(*v, "parent") ? 2 : 0;
 	if ((v = sw_event_arg(ev, "interp"))) {
 		x->interp = *v;
 		v = sw_event_arg(ev, "interp_by");

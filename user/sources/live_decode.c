@@ -244,6 +244,37 @@ static struct sw_str put_argv(struct builder *b, const struct wire_exec *e)
 	return s;
 }
 
+/* The first line of what was received, without its line end and surrounding blanks. */
+static struct sw_str first_line(const char *d, size_t n)
+{
+	size_t i = 0, end;
+
+	while (i < n && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	for (end = i; end < n && d[end] != '\n' && d[end] != '\r' && d[end]; end++)
+		;
+	while (end > i && (d[end - 1] == ' ' || d[end - 1] == '\t'))
+		end--;
+	return (struct sw_str){ d + i, (uint32_t)(end - i) };
+}
+
+/* The new command line is what was just received: the whole argv, or the string after a -c
+ * option (sh -c LINE, what popen, system and exec with a shell run), each up to its line end as
+ * the received data is (a loop passes the line with its newline, or without). */
+static bool received_command(const struct wire_exec *e, struct sw_str argv)
+{
+	struct sw_str line = first_line(e->recv, e->recv_len < WIRE_RECV_MAX ? e->recv_len :
+										  WIRE_RECV_MAX);
+	const char *c;
+
+	if (!line.len || e->recv_age > 10000000000ull)
+		return false;
+	if (sw_str_eq(line, first_line(argv.p, argv.len)))
+		return true;
+	c = memmem(argv.p, argv.len, " -c ", 4);
+	return c && sw_str_eq(line, first_line(c + 4, (size_t)(argv.p + argv.len - c - 4)));
+}
+
 static void decode_exec(struct builder *b, const struct wire_exec *e)
 {
 	static const char *const fdn[] = { "fd0", "fd1", "fd2" };
@@ -278,6 +309,10 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 		add_int(b, "pstart", (long long)e->pstart);
 	if (e->killed)
 		add(b, "killed", sw_str_c("1"));
+	if (e->recv_from && received_command(e, x->argv)) {
+		x->cmd_from_net = e->recv_from == 1 ? 1 : 2;
+		add(b, "cmd_from_net", sw_str_c(x->cmd_from_net == 1 ? "self" : "parent"));
+	}
 	b->ev->ret = sw_str_c("0");
 	b->ev->has_ret = true;
 	b->ev->kind = SW_EV_EXEC;

@@ -115,6 +115,9 @@ static const struct {
 	const char *call;
 	const char *loss;
 } losses[] = {
+	{ "sock_recv_length", "what processes receive is not compared with the commands they run "
+			      "(command-from-network needs Linux 6.3; popen loops are then caught "
+			      "only by their relays and scores)" },
 	{ "connect", "outgoing connections are not seen (reverse shells go undetected)" },
 	{ "accept4", "accepted connections via accept4 are not seen (bind shells may go undetected)" },
 	{ "accept", "accepted connections are not seen (bind shells may go undetected)" },
