@@ -2,8 +2,11 @@
 #   make            build build/shellwatch (BPF objects, skeletons, loader, engine)
 #   make run        install missing packages, build, start the sensor (root)
 #   make test       install missing packages, build, run every test (tests/run)
+#   make test-asan  the same tests against an ASan+UBSan build in build-asan/ (mk/asan.mk)
 #   make bench | fuzz | study | model | test-kernels   see README.md
 #   make V=1        show the commands
+# Hardened by default, as Debian builds its packages (dpkg-buildflags): stack protector, FORTIFY
+# (it needs -O), PIE, full RELRO. Setting CFLAGS or LDFLAGS replaces these defaults.
 # Feature fragments live in mk/*.mk; they add to TOOLS_BINS, BENCH_TARGETS, FUZZ_TARGETS, ... .
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
@@ -19,7 +22,8 @@ BPFTOOL    ?= bpftool
 LLVM_STRIP ?= llvm-strip
 PYTHON     ?= /usr/bin/python3
 
-CFLAGS     ?= -O2 -g
+CFLAGS     ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDFLAGS    ?= -pie -Wl,-z,relro,-z,now
 WARN       := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2
 CPPFLAGS   += -Iinclude -I$(OUT) -I/usr/include/json-c -D_GNU_SOURCE
 DEPFLAGS    = -MMD -MP -MF $(@:.o=.d)
@@ -66,7 +70,7 @@ FUZZ_TARGETS   :=
 STUDY_TARGETS  :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all deps run test bench fuzz study clean
+.PHONY: all deps run test test-build bench fuzz study clean
 all: $(BIN) $(BPF_OBJS) $(TOOLS_BINS)
 
 deps:
@@ -75,7 +79,9 @@ deps:
 run: deps all
 	$(BIN) run
 
-test: deps all $(TEST_BINS) $(TEST_DEPS)
+test-build: all $(TEST_BINS) $(TEST_DEPS)
+
+test: deps test-build
 	$(Q)tests/run
 
 bench: all $(BENCH_TARGETS)
@@ -91,7 +97,16 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUT)/user/%.o: user/%.c | $(OUT)/user $(SKELS)
+# What the objects are compiled with: when it changes (the hardening defaults, CFLAGS on the
+# command line), they are compiled again.
+FLAGS_STAMP := $(OUT)/.flags
+FLAGS_NOW   := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+.PHONY: FORCE
+$(FLAGS_STAMP): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '%s\n' '$(FLAGS_NOW)' | cmp -s - $@ || printf '%s\n' '$(FLAGS_NOW)' >$@
+
+$(OUT)/user/%.o: user/%.c $(FLAGS_STAMP) | $(OUT)/user $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
@@ -108,7 +123,7 @@ $(BIN): $(OUT)/user/commands/main.o $(LIB)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
 
-$(OUT)/tests/%.o: tests/unit/%.c | $(OUT)/tests $(SKELS)
+$(OUT)/tests/%.o: tests/unit/%.c $(FLAGS_STAMP) | $(OUT)/tests $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 

@@ -47,12 +47,37 @@ struct {
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
 
+/* Exec records only: a flood of dups, connects or forks in "events" cannot push an exec out nor
+ * make it wait behind them (user space reads this ring first, docs/live.md). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} execs SEC(".maps");
+
+/* The exec record is built here, then copied into "execs": the kill decision never depends on
+ * room in a ring buffer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wire_exec);
+} exec_scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct wire_counters);
 } counters SEC(".maps");
+
+/* Who created each pipe and socketpair (its inode -> tgid): that process holds the other end, on
+ * whatever fd, so a shell fed by a pipe can be tied to it without walking fd tables. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct wire_inode);
+	__type(value, __u32);
+} owners SEC(".maps");
 
 /* The host's installed interpreters (shells, python, perl, ...), by file: the loader fills it
  * (user/sources/interpid.c) before attaching. The value is the interpreter kind. */
@@ -185,6 +210,17 @@ static __always_inline void sock_fill(struct wire_fd *out, struct file *f)
 	out->pport = bpf_ntohs(BPF_CORE_READ(c, skc_dport));
 }
 
+static __always_inline __u32 owner_of(struct inode *ino)
+{
+	struct wire_inode key = {};
+	__u32 *tgid;
+
+	key.ino = BPF_CORE_READ(ino, i_ino);
+	key.dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	tgid = bpf_map_lookup_elem(&owners, &key);
+	return tgid ? *tgid : 0;
+}
+
 /* Describe the file behind fd: kind, and for sockets family and endpoints. */
 static __always_inline void fd_describe(struct wire_fd *out, struct task_struct *task, long fd)
 {
@@ -200,12 +236,15 @@ static __always_inline void fd_describe(struct wire_fd *out, struct task_struct 
 	switch (mode) {
 	case S_IFSOCK:
 		sock_fill(out, f);
+		if (out->family == AF_UNIX)
+			out->owner = owner_of(BPF_CORE_READ(f, f_inode));
 		return;
 	case S_IFIFO:
 		out->kind = BPF_CORE_READ(f, f_inode, i_sb, s_magic) == PIPEFS_MAGIC ? WIRE_FD_PIPE :
 										      WIRE_FD_FIFO;
 		out->ino = BPF_CORE_READ(f, f_inode, i_ino);
 		out->dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+		out->owner = out->kind == WIRE_FD_PIPE ? owner_of(BPF_CORE_READ(f, f_inode)) : 0;
 		return;
 	case S_IFREG:
 		out->kind = WIRE_FD_FILE;
@@ -403,6 +442,47 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* pipe, pipe2, socketpair at sys_exit: the creator of both ends, by inode, into "owners". No
+ * event: only the exec program reads it back. fds: the user array of the two new fds. */
+static __always_inline int on_pair(long ret, int *fds)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
+	int fd[2];
+
+	if (ret != 0 || skip_task(tgid) || bpf_probe_read_user(fd, sizeof(fd), fds))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		struct file *f = fd_file(task, fd[i]);
+		struct wire_inode key = {};
+
+		if (!f)
+			continue;
+		key.ino = BPF_CORE_READ(f, f_inode, i_ino);
+		key.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+		bpf_map_update_elem(&owners, &key, &tgid, BPF_ANY);
+	}
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_pipe2")
+int exit_pipe2(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pair(ctx->ret, (int *)PT_REGS_PARM1_CORE_SYSCALL(user_regs(bpf_get_current_task_btf())));
+}
+
+SEC("tracepoint/syscalls/sys_exit_pipe")
+int exit_pipe(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pair(ctx->ret, (int *)PT_REGS_PARM1_CORE_SYSCALL(user_regs(bpf_get_current_task_btf())));
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketpair")
+int exit_socketpair(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_pair(ctx->ret, (int *)PT_REGS_PARM4_CORE_SYSCALL(user_regs(bpf_get_current_task_btf())));
+}
+
 /* Threads inside execveat (sys_enter to sys_exit). At sched_process_exec nothing else tells
  * execveat from execve: the saved syscall number is already reset by the new image's start-up. */
 struct {
@@ -513,13 +593,26 @@ static __always_inline void *recv_buffer(struct task_struct *task, __u64 *size)
 	return iov.iov_base;
 }
 
+/* Where the new data goes: after what is kept when that is the start of a line still arriving
+ * (bash's `read` takes a socket one byte a call), else at 0. At most WIRE_RECV_MAX - 1. */
+static __always_inline __u64 recv_append_at(struct wire_recv *r, __u64 now)
+{
+	__u32 len = r->len;
+
+	if (len == 0 || len >= WIRE_RECV_MAX || now - r->t > 1000000000ull)
+		return 0;
+	if (r->data[(len - 1) & (WIRE_RECV_MAX - 1)] == '\n')
+		return 0;
+	return len & (WIRE_RECV_MAX - 1);
+}
+
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(on_recv, struct sock *sk, int ret, int flags)
 {
 	struct task_struct *task;
 	struct wire_recv *r;
 	__u16 family;
-	__u64 size = 0, n;
+	__u64 size = 0, n, off, now;
 	void *buf;
 
 	if (ret <= 0)
@@ -536,13 +629,15 @@ int BPF_PROG(on_recv, struct sock *sk, int ret, int flags)
 	r = bpf_task_storage_get(&recvs, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!r)
 		return 0;
+	now = bpf_ktime_get_ns();
 	n = (__u64)ret < size ? (__u64)ret : size;
-	if (n > WIRE_RECV_MAX)
-		n = WIRE_RECV_MAX;
-	if (bpf_probe_read_user(r->data, n, buf))
-		n = 0;
-	r->len = n;
-	r->t = bpf_ktime_get_ns();
+	off = recv_append_at(r, now);
+	if (n > WIRE_RECV_MAX - off)
+		n = WIRE_RECV_MAX - off;
+	if (n == 0 || bpf_probe_read_user(r->data + off, n, buf))
+		return 0;
+	r->len = off + n;
+	r->t = now;
 	return 0;
 }
 #endif
@@ -570,6 +665,61 @@ static __always_inline void exec_recv(struct wire_exec *e, struct task_struct *t
 	__builtin_memcpy(e->recv, r->data, WIRE_RECV_MAX);
 	e->recv_len = n;
 	e->recv_age = bpf_ktime_get_ns() - r->t;
+}
+
+/* kernfs_node's parent pointer was renamed __parent in Linux 6.15. */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+/* The task's cgroup: the default hierarchy's, or, when that is the root (a v1-only layout that
+ * leaves the unified hierarchy unused), its memory controller's cgroup. */
+static __always_inline struct cgroup *task_cgroup(struct task_struct *task)
+{
+	struct cgroup *cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	int mem = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+
+	if ((!cg || BPF_CORE_READ(cg, level) == 0) &&
+	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id) && mem >= 0 &&
+	    mem < CGROUP_SUBSYS_COUNT) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[mem]);
+
+		if (css)
+			cg = BPF_CORE_READ(css, cgroup);
+	}
+	return cg;
+}
+
+/* Which container the task is in, for user space to name (include/container.h): its cgroup's
+ * id, depth and the names of it and two ancestors; its pid and network namespaces. */
+static __always_inline void exec_container(struct wire_exec *e, struct task_struct *task)
+{
+	struct cgroup *cg = task_cgroup(task);
+	struct kernfs_node *kn = cg ? BPF_CORE_READ(cg, kn) : NULL;
+	struct pid *pid = task->thread_pid;
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	e->cgroup_id = kn ? BPF_CORE_READ(kn, id) : 0;
+	e->cgroup_level = cg ? BPF_CORE_READ(cg, level) : 0;
+	for (int i = 0; i < 3; i++) {
+		e->cgroup[i][0] = '\0';
+		if (kn && i < (int)e->cgroup_level + 1 &&
+		    bpf_probe_read_kernel_str(e->cgroup[i], WIRE_CGROUP_NAME, BPF_CORE_READ(kn, name)) < 0)
+			e->cgroup[i][0] = '\0';
+		kn = kn ? kn_parent(kn) : NULL;
+	}
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+	e->ns_pid = up.nr;
+	e->pidns = up.ns ? BPF_CORE_READ(up.ns, ns.inum) : 0;
+	e->netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
 /* Scratch for the kill's look at argv (no room on the stack). */
@@ -647,19 +797,22 @@ static __always_inline void exec_file(struct wire_exec *e, struct linux_binprm *
 	e->interp = kind ? *kind : 0;
 }
 
-/* A successful exec: the new image's file name, command line, and what stdio is. */
+/* A successful exec: the new image's file name, command line, and what stdio is. Built in the
+ * per-CPU scratch, the kill decided, then copied into its own ring ("execs"). */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct wire_counters *c;
 	struct wire_exec *e;
+	__u32 zero = 0;
 	long n;
 
 	if (skip_task(bpf_get_current_pid_tgid() >> 32))
 		return filtered();
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_map_lookup_elem(&exec_scratch, &zero);
 	if (!e)
-		return dropped();
+		return 0;
 	fill_hdr(&e->hdr, WIRE_EXEC, exec_call(old_pid), sizeof(*e), task);
 	n = bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), bprm->filename);
 	e->exe_len = n > 0 ? n : 0;
@@ -667,13 +820,15 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->pstart = task->real_parent->group_leader->start_boottime;
 	exec_file(e, bprm);
 	exec_recv(e, task);
+	exec_container(e, task);
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));
 		fd_describe(&e->fds[i], task, i);
 	}
 	kill_if_remote_shell(e);
-	bpf_ringbuf_submit(e, wake_flags(true, sizeof(*e)));
+	if (bpf_ringbuf_output(&execs, e, sizeof(*e), BPF_RB_FORCE_WAKEUP) && (c = counters_get()))
+		c->exec_dropped++;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* alert.h: the finding record: one per remote shell (or suspicious command), listing every signal
  * that fired. The judge (include/judge.h) fills it, `run` and `replay` alike; the outputs
- * (include/sink.h) write it as a line for people, a JSON object with ECS field names, or syslog.
- * docs/run.md lists the fields. */
+ * (include/sink.h, include/outfmt.h) write it as a line for people, an ECS or OCSF JSON object,
+ * to a file, standard output or syslog. docs/run.md and docs/alert.schema.json list the fields. */
 #ifndef SW_ALERT_H
 #define SW_ALERT_H
 
@@ -39,12 +39,20 @@ struct alert {
 	char host[64];               /* the machine the events came from, "" unknown */
 	char comm[16], pcomm[16];
 	char exe[ALERT_EXE_MAX];
+	char pexe[ALERT_EXE_MAX];    /* the parent's executable, "" unknown */
 	char interp[32];             /* the interpreter it is ("bash", "python3.11"), "" none */
 	uint8_t interp_by;           /* enum interp_by: inode, build-id (a copy), name */
 	uint8_t cmdsrc;              /* enum cmd_source: where it takes its commands from */
 	char container[80];          /* container id, "" on the host (or unknown) */
+	char ctr_runtime[12];        /* "docker", "podman", "containerd", "cri-o", "other"; "" */
+	char pod_uid[40];            /* its Kubernetes pod's uid, "" none */
+	uint32_t ns_pid;             /* the pid in the container's pid namespace, 0 unknown */
+	/* from the runtime's API (include/ctr_meta.h), filled by `run` when known; "" else */
+	char ctr_name[128], ctr_image[256], pod_name[256], pod_namespace[64];
 	const char *suppressed_by;   /* the exception ("file:line") that matched; NULL: none */
 	char cmd[ALERT_CMD_MAX], pcmd[ALERT_CMD_MAX];
+	uint32_t cmd_len;            /* bytes of the whole command line; 0: unknown (the source cut it) */
+	bool cmd_trunc;              /* cmd is not the whole command line (alert_set_cmd) */
 	bool has_peer;
 	struct sw_fd peer;           /* the remote end: stdio socket, or the rule's connect/accept */
 	double score, pscore;        /* -1: not scored */
@@ -68,8 +76,12 @@ const char *direction_name(enum direction d);
 void alert_peer_ip(const struct sw_fd *s, char *buf, size_t len);
 /* Milliseconds from the exec to the decision. */
 double alert_delay_ms(const struct alert *a);
+/* Set a->cmd from the command line s (len bytes; source_cut: the source already cut it, so its
+ * whole length is unknown). A line longer than cmd keeps its head and its tail around a marker,
+ * so what is padded in front is not all that is left; cmd_trunc and cmd_len say what happened. */
+void alert_set_cmd(struct alert *a, const char *s, size_t len, bool source_cut);
 
+/* The line for people (plus the matched events, indented). */
 int alert_write_text(FILE *f, const struct alert *a);
-int alert_write_json(FILE *f, const struct alert *a);
 
 #endif /* SW_ALERT_H */

@@ -104,6 +104,9 @@ struct auditd_reader *auditd_join_new(auditd_event_cb fn, auditd_bad_cb bad, voi
 /* Only the events with EXECVE records, to cb, as commands. */
 struct auditd_reader *auditd_new(auditd_cb cb, void *ctx);
 void auditd_feed_line(struct auditd_reader *r, const char *line, size_t len);
+/* A line longer than SW_LINE_MAX (trace_read_lines cut it): a bad record, skipped. No kernel
+ * record comes near it (MAX_AUDIT_MESSAGE_LENGTH is 8970 bytes). */
+void auditd_feed_cut(struct auditd_reader *r);
 void auditd_finish(struct auditd_reader *r);          /* deliver what is still pending */
 const struct auditd_stats *auditd_stats(const struct auditd_reader *r);
 void auditd_free(struct auditd_reader *r);
@@ -118,7 +121,6 @@ size_t auditd_cmdline(const struct auditd_exec *ex, char *dst, size_t cap);
 #define AUDITD_ARCH_X86_64 0xc000003eu
 #define AUDITD_ARCH_AARCH64 0xc00000b7u
 #define AUDITD_PROCS 16384         /* processes remembered for fork bookkeeping */
-#define AUDITD_SHOW_BAD 10         /* bad records reported by line; the rest only counted */
 
 /* What auditd_read_events() skipped or could not finish, for its summary line. */
 struct auditd_event_stats {
@@ -133,9 +135,10 @@ struct auditd_event_stats {
 	uint64_t procs_evicted;    /* processes forgotten because AUDITD_PROCS were remembered */
 };
 
-/* Read an auditd log to its end, every event to cb in the order the events end (ev->seq: the line
- * of its first record). Bad records are reported as "name:line: reason" on stderr (the first
- * AUDITD_SHOW_BAD), counted in st->bad; a summary of what was skipped goes to stderr when there
+/* Read an auditd log to its end (lines of trace_read_lines: at most SW_LINE_MAX bytes), every
+ * event to cb in the order the events end (ev->seq: the line of its first record). Bad records
+ * (also a NUL byte or a cut line) are reported as "name:line: reason" on stderr (the first
+ * SW_SHOW_BAD), counted in st->bad; a summary of what was skipped goes to stderr when there
  * is any. Returns 0, the callback's non-zero value, or -1 (read error or, with strict, a bad
  * record). es may be NULL. */
 int auditd_read_events(FILE *f, const char *name, bool strict, sw_event_cb cb, void *ctx,

@@ -12,5 +12,6 @@ int cmd_run(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 
 #endif /* SW_COMMANDS_H */

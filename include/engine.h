@@ -4,7 +4,8 @@
  * events no rule names (prefilter on the call name), and searches the rules either with
  * Progressive Window Widening (docs/engine.md) or with an incremental matcher
  * that advances partial matches on every event. Detections go to a callback. Memory is bounded:
- * a cap on streams (evictions counted) and on events held per stream (drops counted).
+ * a cap on streams and on the bytes they hold together (evictions counted) and on events held
+ * per stream (drops counted), so a fork chain or storm cannot grow it.
  *
  *   struct engine_opts o = engine_opts_default(ENGINE_COUNT);
  *   o.rules = &rs; o.on_detect = cb; o.ctx = ctx;
@@ -56,6 +57,9 @@ struct engine_opts {
 	uint32_t max_streams;   /* cap on concurrent process streams (LRU-ish eviction) */
 	uint32_t max_events;    /* cap on events held per stream (oldest dropped, counted) */
 	uint32_t max_partials;  /* incremental: partial matches per stream */
+	uint64_t max_bytes;     /* cap on what all streams hold together (rings, partial matches;
+				   default 24 MiB, 0 none): beyond it the least recently used
+				   streams are evicted, as when max_streams are in use */
 	uint64_t search_budget; /* match steps per window search before giving up (counted) */
 	bool keep_all;          /* no prefilter: keep every event (the study, like the paper) */
 	bool keep_text;         /* keep each event's trace line for detections (default true) */
@@ -72,7 +76,7 @@ struct engine_stats {
 	uint64_t detections;
 	uint64_t duplicates;    /* instances already reported by a related process (same origin) */
 	uint64_t streams, streams_max;   /* live now, most at once */
-	uint64_t streams_evicted;        /* streams dropped because of max_streams */
+	uint64_t streams_evicted;        /* streams dropped because of max_streams or max_bytes */
 	uint64_t events_dropped;         /* events dropped because of max_events */
 	uint64_t partials_dropped;       /* incremental: partial matches dropped (cap) */
 	uint64_t budget_exhausted;       /* window searches cut by search_budget */

@@ -60,7 +60,8 @@ enum sw_fd_kind {
 /* One file descriptor. Sockets: family and, for inet/inet6, both ends (IPv4 in the first four
  * bytes; ports in host order; 0 when unknown). Pipes and fifos: which one (inode, and the device
  * of its file system in the kernel's encoding MAJOR << 20 | MINOR; dev 0 when the source knows
- * only the inode, as strace does). */
+ * only the inode, as strace does). Pipes and unix socketpairs may name the process that created
+ * them (owner). */
 struct sw_fd {
 	uint8_t kind;              /* enum sw_fd_kind */
 	uint8_t pad0;
@@ -69,7 +70,8 @@ struct sw_fd {
 	uint8_t laddr[16], paddr[16];
 	uint64_t ino;
 	uint32_t dev;
-	uint32_t pad1;
+	uint32_t owner;            /* pipes and socketpairs: the process that created it (it holds
+				      the other end), 0 unknown */
 };
 
 struct sw_sock_facts {
@@ -98,6 +100,11 @@ struct sw_exec_facts {
 	uint8_t interp_by;         /* enum interp_by (include/interp.h): how it knew */
 	uint8_t cmd_from_net;      /* the command line is what the process itself (1) or its parent
 				      (2) just received on an inet socket, verbatim; 0 no */
+	uint8_t ctr_runtime;       /* enum ctr_runtime (include/container.h): CTR_NONE on the host */
+	struct sw_str ctr_id;      /* the container's id (64 hex), "" on the host */
+	struct sw_str pod_uid;     /* its Kubernetes pod's uid, "" none */
+	uint32_t ns_pid;           /* in a container: its pid there, and the inode numbers of its */
+	uint32_t pidns, netns;     /* pid and network namespaces; 0 unknown */
 };
 
 struct sw_meta_facts {

@@ -9,9 +9,11 @@
 struct hostinfo {
 	char host[64];
 	char boot_id[40];
+	char machine_id[40];   /* /etc/machine-id (ECS host.id); not part of the meta event */
 };
 
-/* This machine: gethostname and /proc/sys/kernel/random/boot_id ("" when unreadable). */
+/* This machine: gethostname, /proc/sys/kernel/random/boot_id and /etc/machine-id ("" when
+ * unreadable). */
 void hostinfo_read(struct hostinfo *h);
 /* The meta event of h (its strings point into h). */
 void hostinfo_event(const struct hostinfo *h, struct sw_event *ev);

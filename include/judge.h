@@ -29,6 +29,7 @@
 #include "rules.h"
 
 typedef void (*judge_alert_fn)(void *ctx, struct alert *a);
+struct baseline;             /* include/baseline.h */
 
 struct judge_opts {
 	const struct ruleset *rules;
@@ -38,6 +39,7 @@ struct judge_opts {
 	uint32_t max_procs;          /* process table capacity */
 	uint64_t hold_ns;            /* how long a low or medium alert waits to be absorbed */
 	const struct policy *policy; /* sanctioned servers, exceptions; NULL: the built-in servers */
+	const struct baseline *baseline; /* this host's baseline (docs/baseline.md); NULL: none */
 	enum severity min_severity;  /* alerts below it are counted, not emitted (default medium) */
 	bool show_suppressed;        /* emit alerts an exception matched, marked suppressed_by */
 	judge_alert_fn on_alert;

@@ -1,6 +1,7 @@
 /* judge_args.h: the options `run` and `replay` share to configure the judge (--rules, --model,
- * --threshold, --no-score, --hold, --engine, --exceptions, --min-severity, --show-suppressed), as
- * one argp child parser, and the loading of the rules, model and exceptions they name. */
+ * --threshold, --no-score, --hold, --engine, --exceptions, --min-severity, --show-suppressed,
+ * --baseline), as one argp child parser, and the loading of the rules, model, exceptions and
+ * baseline they name. */
 #ifndef SW_JUDGE_ARGS_H
 #define SW_JUDGE_ARGS_H
 
@@ -21,14 +22,17 @@ struct judge_args {
 	struct model model;
 	const struct model *m;
 	struct policy *policy;
+	const char *baseline_path;
+	struct baseline *baseline;   /* --baseline: loaded, owned */
 };
 
 /* A child parser: its input is a struct judge_args (state->child_inputs[i] at ARGP_KEY_INIT). */
 extern const struct argp judge_argp;
 
 void judge_args_init(struct judge_args *a);
-/* Load the rules, the model and the exceptions (--exceptions, else /etc/shellwatch/exceptions.conf
- * when it exists), and set o's rules, model, threshold, engine mode, hold, policy and severity.
+/* Load the rules, the model, the exceptions (--exceptions, else /etc/shellwatch/exceptions.conf
+ * when it exists) and the baseline, and set o's rules, model, threshold, engine mode, hold, policy,
+ * baseline and severity.
  * Errors are printed as "CMD: why"; returns 0, SW_EXIT_USAGE or SW_EXIT_RUNTIME. */
 int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o);
 void judge_args_free(struct judge_args *a);

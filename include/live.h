@@ -40,7 +40,8 @@ struct live_opts {
 struct live_stats {
 	uint64_t events;       /* delivered to the callback */
 	uint64_t filtered;     /* hook runs the kernel filters rejected */
-	uint64_t dropped;      /* lost: ring buffer full */
+	uint64_t dropped;      /* lost: the events ring buffer full */
+	uint64_t exec_dropped; /* execs lost: their own ring buffer full (an exec flood) */
 	uint64_t bad;          /* records user space could not decode (counted, skipped) */
 	uint64_t execs;        /* exec events delivered */
 	uint64_t exec_lat_sum_ns; /* sum of their delays from the kernel to the callback */
@@ -60,6 +61,9 @@ struct live *live_open(const struct live_opts *opts, char *why, size_t whylen);
  * were delivered. Returns their number (0 on timeout or on a signal, so callers can check their
  * stop flag), the callback's negative value, or -errno. */
 int live_poll(struct live *lv, int timeout_ms);
+/* At a stop: hand on everything the rings hold now, without waiting (a flood's backlog included,
+ * which live_poll takes only a queue at a time). The count handed on, or fn's negative value. */
+int live_drain(struct live *lv);
 
 void live_stats(const struct live *lv, struct live_stats *st);
 

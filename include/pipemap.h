@@ -18,4 +18,7 @@ void pipemap_free(struct pipemap *m);
 void pipemap_put(struct pipemap *m, const struct sw_fd *f, uint32_t pid);
 /* The pid last remembered for f, 0 if none. */
 uint32_t pipemap_get(const struct pipemap *m, const struct sw_fd *f);
+/* The same cache under any key the caller names (the judge keys pipe creators by their pid). */
+void pipemap_put_key(struct pipemap *m, uint64_t key, uint32_t pid);
+uint32_t pipemap_get_key(const struct pipemap *m, uint64_t key);
 #endif /* SW_PIPEMAP_H */

@@ -21,6 +21,9 @@ struct procscan_entry {
 	uint64_t exe_ino;            /* its file (0 unknown), for interpid_annotate */
 	uint32_t exe_dev;
 	struct wire_fd stdio[3];     /* what fds 0, 1, 2 are; inet sockets with both ends */
+	char cgroup[3][WIRE_CGROUP_NAME]; /* its cgroup's last three names, as the exec program
+					     reads them (the unified line, else memory's) */
+	uint32_t ns_pid, pidns, netns;    /* NSpid's last value, ns/pid and ns/net inodes */
 };
 
 typedef void (*procscan_fn)(void *ctx, const struct procscan_entry *e);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "ctrpack.h"
 #include "event.h"
 
 #define PROC_CMD_MAX 256     /* bytes of the command line kept (shown as the parent command) */
@@ -51,6 +52,9 @@ struct proc {
 	uint8_t cmdsrc;      /* enum cmd_source */
 	uint8_t alert_sev;   /* severity of the alert covering its tree */
 	uint8_t cmd_from_net; /* its last exec ran what it (1) or its parent (2) just received */
+	uint8_t anomaly;     /* its command line is an outlier of its baseline group (--baseline) */
+	uint32_t ns_pid;     /* its pid in its container's pid namespace, 0 unknown */
+	struct ctr_packed ctr; /* the container it runs in (runtime CTR_NONE: the host) */
 	char interp_name[32];
 	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];

@@ -24,6 +24,8 @@
 #define RULE_MAX_CALLS 64   /* distinct call names in a rule set */
 #define RULE_MAX_ARGNAMES 16 /* distinct argument names in a rule set */
 #define RULE_NAME_MAX 64
+#define RULE_MAX_RULES 256  /* rules in a rule set (the built-in set has 8) */
+#define RULE_FILE_MAX (4u << 20) /* bytes of a rules file */
 
 struct rule_value {
 	int8_t var;          /* variable index, or -1 */

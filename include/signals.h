@@ -21,13 +21,14 @@ enum {
 	SIG_INTERPRETER = 1 << 7,    /* the program is a command interpreter (shell, python, ...) */
 	SIG_CMD_STDIN = 1 << 8,      /* it takes its commands from stdin */
 	SIG_CMD_FROM_NET = 1 << 9,   /* its command line is what it or its parent just received */
+	SIG_ANOMALY = 1 << 10,       /* its command line is an outlier of its host baseline group */
 };
 
 /* What a signal is, for the severity. */
 enum sig_strength {
 	SIG_NETWORK,    /* a network fact: stdin and/or stdout reach a connection */
 	SIG_IDENTITY,   /* what the program is and where its commands come from */
-	SIG_SUSPECTS,   /* the command score */
+	SIG_SUSPECTS,   /* the command score, the host baseline */
 	SIG_PATTERN,    /* a rule of the pattern language */
 };
 

@@ -1,7 +1,8 @@
 /* wire.h: the kernel/user contract, the records bpf/shellwatch.bpf.c writes into the ring buffer.
  *
  * Every record starts with struct wire_hdr; hdr.type says which body follows and hdr.size how many
- * bytes the whole record has. Only fixed-width types, explicit padding, no implicit holes: the
+ * bytes the whole record has. Exec records have a ring buffer of their own ("execs"), so no volume
+ * of other events can push them out or make them wait; every other record is in "events". Only fixed-width types, explicit padding, no implicit holes: the
  * _Static_asserts below are compiled on both sides (BPF and user space), so a layout change that
  * would make them disagree fails the build instead of garbling events.
  */
@@ -16,6 +17,8 @@
 #define WIRE_EXE_MAX 256     /* bytes of the exec'd file name kept (NUL included) */
 #define WIRE_ARGV_MAX 4096   /* bytes of the command line kept (NUL-separated, as in the mm) */
 #define WIRE_RECV_MAX 128    /* bytes kept of the latest data a task received on an inet socket */
+#define WIRE_CGROUP_NAME 96  /* bytes kept of a cgroup directory's name (a container id and its
+				prefix: `cri-containerd-<64 hex>.scope` is 84) */
 
 /* hdr.type: the body that follows the header. */
 enum wire_type {
@@ -71,13 +74,16 @@ struct wire_hdr {
 /* A file descriptor and, for an inet/inet6 socket, both endpoints. IPv4 addresses use the first
  * four bytes of laddr/paddr. Ports are in host byte order. For a pipe or fifo, which one it is
  * (inode number and the kernel's dev_t of its file system), so user space can tell which
- * processes share it. */
+ * processes share it. For a pipe, and a unix socket made by socketpair, the process that created
+ * it, when the sensor saw the creation: it holds the other end, whatever its fd numbers. */
 struct wire_fd {
 	__u8 kind;         /* enum wire_fd_kind */
 	__u8 pad0;
 	__u16 family;      /* AF_* when kind == WIRE_FD_SOCK */
 	__u16 lport;
 	__u16 pport;
+	__u32 owner;       /* tgid that created the pipe or socketpair (the "owners" map), 0 unknown */
+	__u32 pad2;
 	union {
 		struct {
 			__u8 laddr[16];
@@ -127,6 +133,14 @@ struct wire_exec {
 	__u64 recv_age;    /* ns from that receive to this exec */
 	char recv[WIRE_RECV_MAX]; /* the start of the latest data received on an inet socket */
 	struct wire_fd fds[3];  /* what fds 0, 1, 2 are right after the exec */
+	__u64 cgroup_id;   /* the task's cgroup (the default hierarchy's; a v1 memory cgroup when
+			      the default one is the root): its kernfs id, the inode in cgroupfs */
+	__u32 pidns;       /* inode numbers of its pid and network namespaces (as in /proc/PID/ns) */
+	__u32 netns;
+	__u32 ns_pid;      /* its pid as its own pid namespace sees it */
+	__u32 cgroup_level; /* depth of the cgroup (0: the root) */
+	char cgroup[3][WIRE_CGROUP_NAME]; /* names of the cgroup, its parent, its grandparent
+					     ("" above the root) */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];
 };
@@ -135,9 +149,10 @@ struct wire_exec {
  * socket (bpf/shellwatch.bpf.c on_recv). */
 struct wire_recv {
 	__u64 t;           /* bpf_ktime_get_ns() of the receive */
-	__u32 len;         /* bytes in data */
+	__u32 len;         /* bytes in data (at most WIRE_RECV_MAX) */
 	__u32 pad;
-	char data[WIRE_RECV_MAX];
+	char data[2 * WIRE_RECV_MAX]; /* the second half only lets the verifier see that an append
+					 at any offset below WIRE_RECV_MAX stays inside */
 };
 
 /* Key of the "interps" hash map: an installed interpreter's file. */
@@ -162,17 +177,19 @@ struct wire_exit {
 /* Counters in the per-CPU array map "counters" (index 0); user space sums them over CPUs. */
 struct wire_counters {
 	__u64 filtered;    /* hook runs that sent nothing because a filter said no */
-	__u64 dropped;     /* events lost because the ring buffer was full */
+	__u64 dropped;     /* events lost because the "events" ring buffer was full */
+	__u64 exec_dropped; /* execs lost because the "execs" ring buffer was full */
 };
 
 _Static_assert(sizeof(struct wire_hdr) == 56, "wire_hdr layout");
 _Static_assert(__builtin_offsetof(struct wire_hdr, ktime) == 8, "wire_hdr.ktime");
 _Static_assert(__builtin_offsetof(struct wire_hdr, comm) == 32, "wire_hdr.comm");
 _Static_assert(__builtin_offsetof(struct wire_hdr, start) == 48, "wire_hdr.start");
-_Static_assert(sizeof(struct wire_fd) == 40, "wire_fd layout");
-_Static_assert(__builtin_offsetof(struct wire_fd, laddr) == 8, "wire_fd.laddr");
-_Static_assert(__builtin_offsetof(struct wire_fd, ino) == 8, "wire_fd.ino");
-_Static_assert(sizeof(struct wire_sock_ev) == 104, "wire_sock_ev layout");
+_Static_assert(sizeof(struct wire_fd) == 48, "wire_fd layout");
+_Static_assert(__builtin_offsetof(struct wire_fd, owner) == 8, "wire_fd.owner");
+_Static_assert(__builtin_offsetof(struct wire_fd, laddr) == 16, "wire_fd.laddr");
+_Static_assert(__builtin_offsetof(struct wire_fd, ino) == 16, "wire_fd.ino");
+_Static_assert(sizeof(struct wire_sock_ev) == 112, "wire_sock_ev layout");
 _Static_assert(__builtin_offsetof(struct wire_sock_ev, sock) == 64, "wire_sock_ev.sock");
 _Static_assert(sizeof(struct wire_dup) == 80, "wire_dup layout");
 _Static_assert(__builtin_offsetof(struct wire_dup, sock) == 72, "wire_dup.sock");
@@ -182,13 +199,17 @@ _Static_assert(__builtin_offsetof(struct wire_exec, interp) == 84, "wire_exec.in
 _Static_assert(__builtin_offsetof(struct wire_exec, recv_age) == 88, "wire_exec.recv_age");
 _Static_assert(__builtin_offsetof(struct wire_exec, recv) == 96, "wire_exec.recv");
 _Static_assert(__builtin_offsetof(struct wire_exec, fds) == 96 + WIRE_RECV_MAX, "wire_exec.fds");
-_Static_assert(__builtin_offsetof(struct wire_exec, exe) == 216 + WIRE_RECV_MAX, "wire_exec.exe");
-_Static_assert(sizeof(struct wire_exec) == 216 + WIRE_RECV_MAX + WIRE_EXE_MAX + WIRE_ARGV_MAX,
+_Static_assert(__builtin_offsetof(struct wire_exec, cgroup_id) == 240 + WIRE_RECV_MAX,
+	       "wire_exec.cgroup_id");
+_Static_assert(__builtin_offsetof(struct wire_exec, exe) ==
+	       264 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME, "wire_exec.exe");
+_Static_assert(sizeof(struct wire_exec) ==
+	       264 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME + WIRE_EXE_MAX + WIRE_ARGV_MAX,
 	       "wire_exec layout");
-_Static_assert(sizeof(struct wire_recv) == 16 + WIRE_RECV_MAX, "wire_recv layout");
+_Static_assert(sizeof(struct wire_recv) == 16 + 2 * WIRE_RECV_MAX, "wire_recv layout");
 _Static_assert(sizeof(struct wire_inode) == 16, "wire_inode layout");
 _Static_assert(sizeof(struct wire_fork) == 64, "wire_fork layout");
 _Static_assert(sizeof(struct wire_exit) == 64, "wire_exit layout");
-_Static_assert(sizeof(struct wire_counters) == 16, "wire_counters layout");
+_Static_assert(sizeof(struct wire_counters) == 24, "wire_counters layout");
 
 #endif /* SW_WIRE_H */

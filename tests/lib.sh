@@ -6,6 +6,10 @@
 : "${SW_BIN:=$SW_BUILD/shellwatch}"
 : "${SW_TMP:=$(mktemp -d /tmp/shellwatch-test.XXXXXX)}"
 export SW_ROOT SW_BUILD SW_BIN SW_TMP
+# The shells the tests start read no one's startup files: a slow ~/.bashrc (pyenv init takes 3 s
+# under load here) made `bash -i` miss its listener's timeout.
+export HOME=$SW_TMP/home
+mkdir -p "$HOME"
 
 tap_ok() { echo "ok - $*"; }
 tap_fail() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; return 0; }

@@ -82,7 +82,7 @@ for r in $(seq "$rounds"); do
 			stop
 			samples[$w.$c]+="$ns "
 			if [ "$c" = run ]; then
-				d=$(sed -nE 's/^shellwatch run: .* ([0-9]+) dropped;.*/\1/p' "$err")
+				d=$(sed -nE 's/^shellwatch run: .* ([0-9]+) dropped, ([0-9]+) execs dropped;.*/\1+\2/p' "$err")
 				drops[$w.run]=$(( ${drops[$w.run]:-0} + ${d:-0} ))
 			fi
 			if [ "$c" = record ]; then

@@ -149,6 +149,7 @@ static void memory(const struct ruleset *rs)
 	const char *why;
 
 	o.rules = rs;
+	o.max_bytes = 0;  /* the cost per stream, without the cap that would evict them */
 	e = engine_new(&o);
 	for (unsigned r = 0; r < sizeof(ev) / sizeof(ev[0]); r++)
 		for (unsigned pid = 1; pid <= 10000; pid++) {

@@ -36,8 +36,8 @@ for i in $(seq "$shells"); do
 	bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1" 2>/dev/null
 	wait "$l"
 done
-wait_for 5 test "$(grep -c '"destination.port":'"$port" "$tmp/alerts")" -ge "$shells"
-detected=$(grep -c '"destination.port":'"$port" "$tmp/alerts")
+wait_for 5 test "$(grep -cE '"destination":\{[^}]*"port":'"$port[,}]" "$tmp/alerts")" -ge "$shells"
+detected=$(grep -cE '"destination":\{[^}]*"port":'"$port[,}]" "$tmp/alerts")
 
 # Fork storm: STORM processes alive at once (each sleeps until the storm is over).
 for i in $(seq "$storm"); do sleep 3 & done 2>/dev/null

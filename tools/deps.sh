@@ -8,14 +8,22 @@
 set -euo pipefail
 
 BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev pkg-config"
-# Tests: the shells of the red-team suite, strace and auditd for captures (installing auditd may
+# Tests: the shells of the red-team suite (gawk, lua5.4 with lua-socket and tcl for issue 15's loops
+# that run commands off the wire), strace and auditd for captures (installing auditd may
 # start its service: tests/shells/auditd.sh then uses it, untouched), a fuzzing runtime, gnuplot for
 # the study plots, Debian's libbpf-tools for the execsnoop benchmark; the real network services of
 # tests/benign/services.sh (openssh-server, rsync, lighttpd, openbsd-inetd: installing them may
 # start their system services; the test never uses those, it runs its own on free ports).
+# Outputs (tests/outputs/, tests/packaging/deb.sh): python3-jsonschema validates the alerts against
+# docs/alert.schema.json; rsyslog and prometheus-node-exporter are the real shipper and scraper
+# the tests start on loopback ports with their own configs (installing them may start their
+# system services, which the tests never use); debhelper builds `make deb`. Containers
+# (tests/containers/): podman with runc runs them offline from a local busybox image.
 TEST="strace auditd socat ncat netcat-traditional python3 perl php-cli ruby nodejs openssl busybox \
+gawk lua5.4 lua-socket tcl \
 iproute2 libclang-rt-14-dev gnuplot-nox libbpf-tools procps util-linux xxd qemu-system-x86 \
-git curl wget groff-base systemd openssh-server rsync lighttpd openbsd-inetd"
+git curl wget groff-base systemd openssh-server rsync lighttpd openbsd-inetd \
+python3-jsonschema rsyslog prometheus-node-exporter debhelper podman runc"
 
 TRAIN="python3-numpy python3-scipy python3-sklearn python3-xgboost"
 GROUPS_WANTED="$BUILD $TEST"

@@ -82,6 +82,9 @@ sed 's/^/# replay: /' "$SW_TMP/replay.err" | tail -n 2
 echo "# trace: $(wc -l <"$T") lines, run: $(wc -l <"$A") alerts, replay: $(wc -l <"$B") alerts"
 "$SW_PY" "$SW_SHELLS_DIR/replay_compare.py" "$A" "$B" --trace "$T" "${techs[@]}"
 [ $? -le 1 ] || tap_fail "replay_compare.py reads both streams and the trace" "see its stderr"
+out=$("$SW_PY" "$SW_SHELLS_DIR/schema_check.py" "$A" "$B" 2>&1)
+check "run's and replay's alerts are valid against docs/alert.schema.json (${out##*$'\n'})" \
+	"$SW_PY" "$SW_SHELLS_DIR/schema_check.py" "$A" "$B"
 # SW_KEEP=DIR keeps the three files for a closer look.
 [ -n "${SW_KEEP:-}" ] && mkdir -p "$SW_KEEP" && cp "$A" "$T" "$B" "$SW_KEEP/" &&
 	echo "# kept in $SW_KEEP: run.json rec.trace replay.json"

@@ -19,10 +19,10 @@ run_stop() {
 	wait "$RUN_PID"
 }
 # alerts_for FILE PORT: the alerts whose destination.port is PORT, one JSON per line.
-alerts_for() { grep -F "\"destination.port\":$2," "$1" 2>/dev/null; }
+alerts_for() { grep -E "\"destination\":\\{[^}]*\"port\":$2[,}]" "$1" 2>/dev/null; }
 has_alert_for() { alerts_for "$@" >/dev/null; }
-# field JSON KEY: one top-level field of a JSON line.
-field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print(",".join(v) if isinstance(v,list) else v)' "$1" "$2"; }
+# field JSON KEY: one field of a JSON line, by its dotted name (tests/shells/ecs_flat.py).
+field() { python3 -c 'import json,sys; sys.path.insert(0, sys.argv[3]); from ecs_flat import field; v=field(json.loads(sys.argv[1]), sys.argv[2]); print(",".join(v) if isinstance(v,list) else v)' "$1" "$2" "$SW_ROOT/tests/shells"; }
 
 # reverse_shell PORT [CMD]: a listener that sends CMD (default: a marker and exit), then the shell.
 reverse_shell() {
@@ -125,7 +125,7 @@ if run_start "$out3" --kill; then
 	reply=$(printf 'hello\n' | timeout 5 socat -t 2 STDIO TCP:127.0.0.1:"$port5" 2>/dev/null)
 	check "--kill: a service script with the connection on stdio is not killed (it answered '$reply')" \
 		test "$reply" = "got hello"
-	check "--kill: and not alerted" bash -c "! grep -q '\"destination.port\":$port5\\|\"source.port\":$port5' '$out3'"
+	check "--kill: and not alerted" bash -c "! grep -qE '\"port\":$port5[,}]' '$out3'"
 	kill "$svc" 2>/dev/null
 	run_stop
 else
@@ -153,3 +153,8 @@ if run_start "$SW_TMP/rt.json" --realtime; then
 else
 	tap_fail "run --realtime attaches" "$(cat "$SW_TMP/run.err")"
 fi
+
+# Every alert of this file's runs, against the schema of what shellwatch writes.
+out=$(/usr/bin/python3 "$SW_ROOT/tests/shells/schema_check.py" "$SW_TMP"/*.json* 2>&1)
+check "every alert of these runs is valid against docs/alert.schema.json (${out##*$'\n'})" \
+	/usr/bin/python3 "$SW_ROOT/tests/shells/schema_check.py" "$SW_TMP"/*.json*

@@ -1,11 +1,9 @@
-/* fuzz_trace_read.c: libFuzzer target for the seed text-format reader. Each line is parsed; an
- * event is written back with trace_format() and parsed again (the two must agree), then fed to
- * an engine with the built-in rules (PWW or incremental, chosen by the first byte). */
-#include <stdlib.h>
+/* fuzz_trace_read.c: libFuzzer target for the seed text-format reader, read as `replay` reads a
+ * trace (fuzz_replay.h), into an engine. Every event is also written back with trace_format()
+ * and parsed again: the two must agree. */
 #include <string.h>
-#include "engine.h"
+#include "fuzz_replay.h"
 #include "trace_fmt.h"
-#include "trace_read.h"
 
 static void round_trip(const struct sw_event *ev)
 {
@@ -27,37 +25,19 @@ static void round_trip(const struct sw_event *ev)
 			abort();
 }
 
+static int feed(void *ctx, const struct sw_event *ev)
+{
+	round_trip(ev);
+	engine_feed(ctx, ev);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct ruleset rs;
-	static int loaded;
-	char err[256], *buf = malloc(size + 1);
-	struct engine_opts o = engine_opts_default(ENGINE_COUNT);
-	struct engine *e;
-	size_t start = 0;
+	struct engine *e = fuzz_engine(size ? data[0] : 0);
 
-	if (!loaded && rules_load_default(&rs, err, sizeof(err)) == 0)
-		loaded = 1;
-	memcpy(buf, data, size);
-	o.rules = &rs, o.max_streams = 16, o.max_events = 64, o.l_max = 20;
-	o.mode = size && (data[0] & 1) ? ENGINE_INCREMENTAL : ENGINE_PWW;
-	e = engine_new(&o);
-	for (size_t i = 0; i <= size && e; i++) {
-		struct sw_event ev;
-		const char *why;
-
-		if (i < size && buf[i] != '\n')
-			continue;
-		if (trace_parse_line(NULL, buf + start, i - start, &ev, &why) == 1) {
-			round_trip(&ev);
-			ev.seq = start;
-			engine_feed(e, &ev);
-		}
-		start = i + 1;
-	}
 	if (e)
-		engine_flush(e);
-	engine_free(e);
-	free(buf);
+		fuzz_read(data, size, trace_parse_line, NULL, feed, e);
+	fuzz_engine_end(e);
 	return 0;
 }

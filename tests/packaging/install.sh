@@ -49,7 +49,7 @@ if command -v groff >/dev/null; then
 else
 	tap_skip "man page renders without groff warnings" "groff not installed (groff-base)"
 fi
-for cmd in run record replay score; do
+for cmd in run record replay score baseline; do
 	if ! help=$("$SW_BIN" "$cmd" --help 2>/dev/null); then
 		tap_skip "man page documents every option of $cmd" "$cmd --help fails (not implemented yet)"
 		continue

@@ -54,6 +54,41 @@ check "clean: relays hold no socket on stdio" yes $TC clean "$T"
 : >"$T"
 check "clean: a trace without execs proves nothing" no $TC clean "$T"
 
+# Bind relays and commands off the wire (issue 15): an accepted connection counts like a connect;
+# a wire shell is a command line carrying the attacker's marker, run by the holder of the connection.
+cat >"$T" <<'X'
+accept4 pid=700 ppid=1 uid=0 t=1 comm=node fd=20 local=127.0.0.1:7000 family=inet addr=127.0.0.1 port=50001 => 22
+fork pid=700 ppid=1 uid=0 t=2 comm=node child=701
+execve pid=701 ppid=700 uid=0 t=3 comm=sh exe=/bin/sh argv=/bin/sh fd0=sock:unix fd1=sock:unix fd2=sock:unix => 0
+accept pid=710 ppid=1 uid=0 t=4 comm=x fd=3 local=127.0.0.1:7100 family=inet addr=127.0.0.1 port=50002 => -11
+fork pid=710 ppid=1 uid=0 t=5 comm=x child=711
+execve pid=711 ppid=710 uid=0 t=6 comm=sh exe=/bin/sh argv=/bin/sh fd0=pipe fd1=pipe fd2=pipe => 0
+connect pid=800 ppid=1 uid=0 t=7 comm=gawk fd=3 family=inet addr=127.0.0.1 port=8000 => 0
+fork pid=800 ppid=1 uid=0 t=8 comm=gawk child=801
+execve pid=801 ppid=800 uid=0 t=9 comm=sh exe=/bin/sh argv="sh -c echo sw-pid=$PPID; id" fd0=pipe fd1=pipe fd2=file => 0
+fork pid=801 ppid=800 uid=0 t=10 comm=sh child=802
+execve pid=802 ppid=801 uid=0 t=11 comm=id exe=/usr/bin/id argv=id fd0=pipe fd1=pipe fd2=file => 0
+fork pid=800 ppid=1 uid=0 t=12 comm=gawk child=803
+execve pid=803 ppid=800 uid=0 t=13 comm=sh exe=/bin/sh argv="sh -c date" fd0=pipe fd1=pipe fd2=file => 0
+accept pid=810 ppid=1 uid=0 t=14 comm=lua5.4 fd=3 local=127.0.0.1:8100 family=inet addr=127.0.0.1 port=50003 => 4
+fork pid=810 ppid=1 uid=0 t=15 comm=lua5.4 child=811
+execve pid=811 ppid=810 uid=0 t=16 comm=sh exe=/bin/sh argv="sh -c echo sw-pid=$PPID; id" fd0=other fd1=pipe fd2=file => 0
+fork pid=900 ppid=1 uid=0 t=17 comm=python3 child=901
+connect pid=901 ppid=900 uid=0 t=18 comm=python3 fd=3 family=inet addr=127.0.0.1 port=9000 => 0
+fork pid=900 ppid=1 uid=0 t=19 comm=python3 child=902
+execve pid=902 ppid=900 uid=0 t=20 comm=sh exe=/bin/sh argv="sh -c echo sw-pid=$PPID; id" fd0=pipe fd1=pipe fd2=file => 0
+X
+check "lineage: the accepting process is kin" yes $TC shell "$T" --root 700 --port 7000 --kind lineage --shell 701
+check "lineage: an accept on another port is not" no $TC shell "$T" --root 700 --port 7001 --kind lineage
+check "lineage: a failed accept is not a connection" no $TC shell "$T" --root 710 --port 7100 --kind lineage
+check "wire: the marker run by the connecting loop" yes $TC shell "$T" --root 800 --port 8000 --kind wire --shell 800
+check "wire: found without --shell too" yes $TC shell "$T" --root 800 --port 8000 --kind wire
+check "wire: another loop pid is not it" no $TC shell "$T" --root 800 --port 8000 --kind wire --shell 801
+check "wire: another port is not it" no $TC shell "$T" --root 800 --port 8001 --kind wire
+check "wire: the marker run by the accepting loop" yes $TC shell "$T" --root 810 --port 8100 --kind wire --shell 810
+check "wire: a sibling's connection is not the runner's" no $TC shell "$T" --root 900 --port 9000 --kind wire
+check "wire: a stdio check does not take a wire exec" no $TC shell "$T" --root 800 --port 8000 --kind stdio
+
 J=$SW_TMP/d.json
 printf '%s\n' '{"rule.name":"reverse","process.pid":101,"process.parent.pid":100,"destination.port":4444,"shellwatch.delay_ms":0.5,"shellwatch.severity":"high"}' \
 	'{"process":{"pid":201,"parent":{"pid":200}},"destination":{"port":5555}}' >"$J"
@@ -66,6 +101,13 @@ check "detection: the severity filter matches high" yes $DC count "$J" --pids 10
 check "detection: the severity filter rejects another" no $DC count "$J" --pids 101 --severity medium
 check "detection: wrong pid does not match" no $DC count "$J" --pids 7 --port 4444
 check "detection: count is 2 with no filter" test "$($DC count "$J")" = 2
+check "detection: pid and port must both match" no $DC count "$J" --pids 101 --port 5555
+check "detection: --either takes the pid alone" yes $DC count "$J" --pids 101 --port 5555 --either
+check "detection: --either takes the port alone" yes $DC count "$J" --pids 7 --port 4444 --either
+check "detection: --either with neither does not match" no $DC count "$J" --pids 7 --port 5556 --either
+check "detection: --either counts each alert once" test "$($DC count "$J" --pids 101,200 --port 4444 --either)" = 2
+check "detection: delays prints the matching delay" test "$($DC delays "$J" --pids 101)" = 0.5
+check "detection: delays fails when nothing matches" no $DC delays "$J" --pids 7
 check "detection: none is false when there are detections" no $DC none "$J"
 check "detection: none is false for the pids of a detection" no $DC none "$J" --pids 200
 check "detection: none is true for other pids" yes $DC none "$J" --pids 7,8

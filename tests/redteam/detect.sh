@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# detect.sh: the red-team suite under `shellwatch run --json` (issue 6): every technique of
-# tests/shells/techniques.sh must raise an alert within 2 s naming the shell's pid (or its
-# launcher's) and the listener's port, exactly one alert per shell, of severity high. Prints each
-# alert's signals and delay, the detection rate, and run's own latency figures.
+# detect.sh: the red-team suite under `shellwatch run --json` (issue 6; issue 15 added
+# SW_TECHNIQUES_WIRE): every technique of tests/shells/techniques.sh must raise an alert within 2 s
+# naming the shell's pid (or its launcher's; for commands off the wire, the loop's) and the
+# listener's port, exactly one alert per shell, of severity high. Prints each alert's signals and
+# delay, the detection rate, and run's own latency figures.
 source "$(dirname "$0")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh"
 source "$SW_ROOT/tests/shells/record.sh"
@@ -13,7 +14,7 @@ sw_run_implemented || { tap_skip "red-team under shellwatch run" "run not implem
 json=$SW_TMP/alerts.json
 sw_run_start "$json" || { tap_fail "shellwatch run starts" "see the stderr above"; exit 0; }
 names=() state=() detected=0 tried=0
-for t in "${SW_TECHNIQUES[@]}"; do
+for t in "${SW_TECHNIQUES[@]}" "${SW_TECHNIQUES_WIRE[@]}"; do
 	missing=$(sw_tech_missing "$t")
 	[ -n "$missing" ] && { tap_skip "$t detected" "$missing is not installed"; continue; }
 	if ! sw_tech_run "$t"; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# techniques.sh: the red-team suite (issue 6). Every technique of tests/shells/techniques.sh starts
-# a real remote shell on loopback; this proves each launcher works (the attacker got the output of
-# `id`) and, live, that `shellwatch record` saw it: an exec of the shell's own pid with the socket
-# on stdio and the right peer, or for relays/ptys a shell whose close kin holds the connection.
+# techniques.sh: the red-team suite (issue 6, and issue 15's SW_TECHNIQUES_WIRE). Every technique of
+# tests/shells/techniques.sh starts a real remote shell on loopback; this proves each launcher works
+# (the attacker got the output of `id`) and, live, that `shellwatch record` saw it: an exec of the
+# shell's own pid with the socket on stdio and the right peer, for relays/ptys a shell whose close
+# kin holds the connection, for commands off the wire the attacker's command line run by the
+# process that holds it.
 # The same techniques under `shellwatch run`: tests/redteam/detect.sh.
 source "$(dirname "$0")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh"
@@ -17,7 +19,7 @@ main() {
 		tap_fail "shellwatch record starts and captures" "see the stderr above"
 		live=0 why="shellwatch record did not start"
 	fi
-	for t in "${SW_TECHNIQUES[@]}"; do
+	for t in "${SW_TECHNIQUES[@]}" "${SW_TECHNIQUES_WIRE[@]}"; do
 		missing=$(sw_tech_missing "$t")
 		if [ -n "$missing" ]; then
 			tap_skip "launcher $t" "$missing is not installed"

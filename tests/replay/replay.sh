@@ -49,7 +49,9 @@ done
 # is not in the capture (strace -p attached after it, made here by dropping the connect lines),
 # are gone, and with them the signals that need them.
 cat >"$SW_TMP/yy.py" <<'PY'
-import gzip, json, re, sys
+import gzip, json, os, re, sys
+sys.path.insert(0, os.environ["SW_ROOT"] + "/tests/shells")
+from ecs_flat import flatten
 cap, out, name, spec = sys.argv[1:5]
 ev = [(int(l.split()[0]), l) for l in gzip.open(cap, "rt").read().splitlines()]
 inet = r'connect\(.*sin_port=htons\((\d+)\), sin_addr=inet_addr\("127\.0\.0\.1"\)'
@@ -70,7 +72,7 @@ shell = {"bash_dev_tcp": r'execve\("/usr/bin/bash", \["bash", "--norc"',
          "nc_pipeline": r'execve\("/bin/sh", \["/bin/sh"\]',
          "python_pty": r'execve\("/bin/sh", \["/bin/sh"\]',
          "benign_workload": None}[name]
-alerts = [json.loads(l) for l in open(out).read().splitlines()]
+alerts = [flatten(json.loads(l)) for l in open(out).read().splitlines()]
 want = spec.split(",")
 if want[0] == "none" or (want[0] == "any" and not alerts):
     assert not alerts, alerts
@@ -145,10 +147,12 @@ yy_case python_pty late-plain any,!rule,!stdio-socket,!parent-stdio-socket
 # JSON: one object per line, the design's field names, nothing else on stdout
 "$SW_BIN" replay -f strace --json "$fx/python_dup2.strace.gz" >"$SW_TMP/j" 2>/dev/null
 check "json: one valid object with the ECS fields" /usr/bin/python3 -c '
-import json, sys
+import json, os, sys
+sys.path.insert(0, os.environ["SW_ROOT"] + "/tests/shells")
+from ecs_flat import flatten
 lines = open(sys.argv[1]).read().splitlines()
 assert len(lines) == 1, lines
-o = json.loads(lines[0])
+o = flatten(json.loads(lines[0]))
 assert o["event.kind"] == "alert" and o["rule.name"] == "reverse-shell", o
 assert o["destination.ip"] == "127.0.0.1" and isinstance(o["destination.port"], int), o
 assert o["process.executable"] == "/bin/sh" and o["process.command_line"] == "/bin/sh -i", o

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # score.sh: `shellwatch score` end to end: one result per input line in order (empty and binary
 # lines too), escaping keeps one line per result, --threshold filters, --explain adds a column,
-# --format auditd joins records, --model loads a file, and errors exit 1 (runtime) or 2 (usage).
+# --format auditd joins records, --model loads a file, and errors exit 1 (runtime: the input) or 2
+# (usage: an option's value, a file an option names).
 . "$(dirname "$0")/../lib.sh"
 S() { "$SW_BIN" score "$@"; }
 
@@ -37,7 +38,8 @@ cp "$SW_ROOT/models/default.swm" "$SW_TMP/m.swm"
 check "--model FILE gives the embedded model's scores" test "$(S --model "$SW_TMP/m.swm" "$in")" = "$out"
 echo "shellwatch-model 1" > "$SW_TMP/bad.swm"
 S --model "$SW_TMP/bad.swm" "$in" >/dev/null 2>"$SW_TMP/err"; rc=$?
-check "broken model: exit 1 with a message" test "$rc" -eq 1 -a -s "$SW_TMP/err"
+check "broken model: exit 2 with file:line" test "$rc" -eq 2 -a "$(cat "$SW_TMP/err")" = \
+	"shellwatch score: $SW_TMP/bad.swm:2: unexpected end of file: expected 'kind linear'"
 S "$SW_TMP/missing" >/dev/null 2>&1; rc=$?
 check "missing input: exit 1" test "$rc" -eq 1
 S --threshold 7 "$in" >/dev/null 2>&1; rc=$?

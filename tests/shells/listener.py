@@ -10,6 +10,9 @@ Loopback only. Two modes, both bounded in time:
 Ends at EOF, after --timeout seconds, or once --until appears in the output plus a short grace
 (so a shell that keeps the socket open after `exit` cannot hold the test). Exit 0 when --until was
 seen, 1 otherwise.
+With --udp, datagrams: listen waits for the shell's first datagram (its hello, not copied) and
+answers its sender; connect sends to the port. Each datagram received is copied to --out; at the
+end an empty datagram tells the shell the attacker is gone (UDP has no EOF).
 """
 import argparse
 import os
@@ -25,10 +28,27 @@ def write_atomic(path, text):
 	os.rename(tmp, path)
 
 
+def open_udp(args, deadline):
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	if args.mode == "listen":
+		s.bind((args.host, args.port or 0))
+		write_atomic(args.port_file, "%d\n" % s.getsockname()[1])
+		s.settimeout(max(0.1, deadline - time.monotonic()))
+		_, peer = s.recvfrom(65536)
+		write_atomic(args.port_file + ".peer", "%s:%d\n" % peer)
+		s.connect(peer)
+		return s
+	s.connect(("127.0.0.1", args.port))
+	write_atomic(args.out + ".local", "%s:%d\n" % s.getsockname())
+	return s
+
+
 def open_conn(args, deadline):
+	if args.udp:
+		return open_udp(args, deadline)
 	if args.mode == "listen":
 		srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-		srv.bind(("127.0.0.1", args.port or 0))
+		srv.bind((args.host, args.port or 0))
 		srv.listen(1)
 		srv.settimeout(max(0.1, deadline - time.monotonic()))
 		write_atomic(args.port_file, "%d\n" % srv.getsockname()[1])
@@ -57,7 +77,7 @@ def relay(conn, args, deadline):
 				data = conn.recv(4096)
 			except socket.timeout:
 				break
-			if not data:
+			if not data and not args.udp:
 				break
 			out.write(data)
 			if not seen and args.until and args.until.encode() in data:
@@ -70,12 +90,16 @@ def main():
 	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	ap.add_argument("mode", choices=["listen", "connect"])
 	ap.add_argument("--port", type=int, default=0)
+	ap.add_argument("--host", default="127.0.0.1",
+			help="the address to listen on (a test's own: loopback, or the host's side "
+			"of a container network the test made)")
 	ap.add_argument("--port-file")
 	ap.add_argument("--out", required=True)
 	ap.add_argument("--send", default="id; exit")
 	ap.add_argument("--until", default="uid=")
 	ap.add_argument("--timeout", type=float, default=10.0)
 	ap.add_argument("--grace", type=float, default=1.0)
+	ap.add_argument("--udp", action="store_true")
 	args = ap.parse_args()
 	if args.mode == "listen" and not args.port_file:
 		ap.error("listen needs --port-file")
@@ -85,6 +109,11 @@ def main():
 	try:
 		conn = open_conn(args, deadline)
 		seen = relay(conn, args, deadline)
+		if args.udp:
+			try:
+				conn.send(b"")
+			except OSError:
+				pass
 		conn.close()
 	except OSError as e:
 		print("listener: %s" % e, file=sys.stderr)

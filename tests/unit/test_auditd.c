@@ -533,14 +533,14 @@ static void test_bad_shown_once(void)
 	struct errcap err;
 	int lines = 0;
 
-	for (int i = 0; i < AUDITD_SHOW_BAD + 5; i++)
+	for (int i = 0; i < SW_SHOW_BAD + 5; i++)
 		strcat(in, "not audit\n");
 	CHECK(read_text(in, false, &l, &st, NULL, &err) == 0);
 	for (const char *p = err.text; (p = strchr(p, '\n')); p++)
 		lines++;
-	CHECKF(st.bad == AUDITD_SHOW_BAD + 5 && lines == AUDITD_SHOW_BAD + 2, "%d lines: %s", lines,
+	CHECKF(st.bad == SW_SHOW_BAD + 5 && lines == SW_SHOW_BAD + 2, "%d lines: %s", lines,
 	       err.text);  /* the first few, one "more" line, the summary */
-	CHECK(strstr(err.text, "t: more bad records: counted, not shown\n") != NULL);
+	CHECK(strstr(err.text, "t:11: more bad lines from here on: counted, not shown\n") != NULL);
 	evlog_free(&l);
 }
 

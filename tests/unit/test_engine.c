@@ -148,6 +148,48 @@ static void test_incremental_no_delay(void)
 	engine_free(e);
 }
 
+/* A fork chain (issue 13): `fork pid=i child=i+1`, 20,000 deep, every process with a few events
+ * of its own, each child inheriting its parent's. What all streams hold together stays under
+ * max_bytes (plus one ring), the least recently used go (counted), and a shell at the end of the
+ * chain is still found. */
+static void test_fork_chain_bounded(void)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		struct engine_opts o = engine_opts_default(ENGINE_TIME);
+		struct engine_stats st;
+		struct got g = { 0 };
+		struct engine *e;
+		char line[128];
+		unsigned n = 20000, i;
+
+		o.rules = &rs, o.mode = mode ? ENGINE_INCREMENTAL : ENGINE_PWW;
+		o.max_events = 64, o.max_streams = 8192, o.on_detect = got_cb, o.ctx = &g;
+		e = engine_new(&o);
+		for (i = 1; i <= n; i++) {
+			snprintf(line, sizeof(line), "dup2 pid=%u t=%u fd=7 => 9", i, i);
+			feed_line(e, line, 2 * i);
+			snprintf(line, sizeof(line), "fork pid=%u t=%u child=%u", i, i, i + 1);
+			feed_line(e, line, 2 * i + 1);
+		}
+		snprintf(line, sizeof(line), "connect pid=%u t=%u fd=3 => 0", i, i);
+		feed_line(e, line, 2 * i + 2);
+		for (int fd = 0; fd < 3; fd++) {
+			snprintf(line, sizeof(line), "dup2 pid=%u t=%u fd=3 => %d", i, i, fd);
+			feed_line(e, line, 2 * i + 3 + fd);
+		}
+		snprintf(line, sizeof(line), "execve pid=%u t=%u exe=/bin/sh => 0", i, i);
+		feed_line(e, line, 2 * i + 6);
+		engine_flush(e);
+		engine_stats(e, &st);
+		CHECKF(st.bytes_max <= o.max_bytes + 64 * 1024, "mode %d: held %llu bytes", mode,
+		       (unsigned long long)st.bytes_max);
+		CHECKF(st.streams_evicted > 0 && (mode || st.forks_inherited == n),
+		       "mode %d: %llu evicted", mode, (unsigned long long)st.streams_evicted);
+		CHECKF(g.n == 1 && g.pid == i, "mode %d: %u detections, pid %u", mode, g.n, g.pid);
+		engine_free(e);
+	}
+}
+
 int main(void)
 {
 	char err[256];
@@ -161,6 +203,7 @@ int main(void)
 	RUN(test_exit_frees);
 	RUN(test_caps);
 	RUN(test_incremental_no_delay);
+	RUN(test_fork_chain_bounded);
 	rules_free(&rs);
 	return tap_done();
 }

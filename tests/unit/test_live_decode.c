@@ -22,14 +22,16 @@ static void hdr(struct wire_hdr *h, uint16_t type, uint16_t call, uint32_t size,
 	h->ktime = 123456789;
 	h->pid = 100, h->tid = 101, h->ppid = 1, h->uid = 1000;
 	h->start = 0;
-	strncpy(h->comm, comm, sizeof(h->comm));
+	memset(h->comm, 0, sizeof(h->comm));   /* as strncpy, without FORTIFY's warning */
+	memcpy(h->comm, comm, strnlen(comm, sizeof(h->comm)));
 }
 
 static bool same_fd(const struct sw_fd *a, const struct sw_fd *b)
 {
 	return a->kind == b->kind && a->family == b->family && a->lport == b->lport &&
 	       a->pport == b->pport && !memcmp(a->laddr, b->laddr, 16) &&
-	       !memcmp(a->paddr, b->paddr, 16) && a->ino == b->ino && a->dev == b->dev;
+	       !memcmp(a->paddr, b->paddr, 16) && a->ino == b->ino && a->dev == b->dev &&
+	       a->owner == b->owner;
 }
 
 static bool same_str(struct sw_str a, struct sw_str b)
@@ -59,7 +61,11 @@ static void check_facts(const struct sw_event *a, const struct sw_event *b)
 			a->exec.argv_trunc == b->exec.argv_trunc && a->exec.killed == b->exec.killed &&
 			a->exec.stdio_known == b->exec.stdio_known &&
 			a->exec.pstart_ns == b->exec.pstart_ns &&
-			a->exec.cmd_from_net == b->exec.cmd_from_net;
+			a->exec.cmd_from_net == b->exec.cmd_from_net &&
+			a->exec.ctr_runtime == b->exec.ctr_runtime &&
+			same_str(a->exec.ctr_id, b->exec.ctr_id) &&
+			same_str(a->exec.pod_uid, b->exec.pod_uid) && a->exec.ns_pid == b->exec.ns_pid &&
+			a->exec.pidns == b->exec.pidns && a->exec.netns == b->exec.netns;
 		for (int i = 0; i < 3; i++)
 			same &= same_fd(&a->exec.stdio[i], &b->exec.stdio[i]);
 		break;
@@ -164,10 +170,11 @@ static void test_exec(void)
 	e.fds[0].kind = WIRE_FD_FIFO, e.fds[0].ino = 777, e.fds[0].dev = 26;
 	e.fds[1].kind = WIRE_FD_PIPE, e.fds[1].ino = 4242, e.fds[1].dev = 13;
 	e.fds[2].kind = WIRE_FD_SOCK, e.fds[2].family = AF_UNIX;
+	e.fds[1].owner = 4321, e.fds[2].owner = 4322, e.fds[0].owner = 99;  /* a fifo has none */
 	e.killed = 1, e.pstart = 555, e.hdr.start = 666;
 	EXPECT_LINE(e, "execveat pid=100 ppid=1 uid=1000 t=123456789 start=666 comm=sh exe=/bin/sh "
 		       "argv=\"sh -c echo \\\"hi there\\\"\" fd0=fifo fd1=pipe fd2=sock:unix "
-		       "pipe0=26:777 pipe1=13:4242 pstart=555 killed=1 => 0");
+		       "pipe0=26:777 pipe1=13:4242 owner1=4321 owner2=4322 pstart=555 killed=1 => 0");
 	e.fds[2].family = 16;   /* netlink: "other", family unknown either way */
 	render(&e, sizeof(e));
 }
@@ -205,6 +212,38 @@ static void test_exec_received_command(void)
 	e.recv_len = 3;
 	render(&e, sizeof(e));
 	CHECKF(strstr(line, " cmd_from_net=self "), "%s", line);
+}
+
+/* The cgroup names the kernel read name the container (include/container.h): podman's, a
+ * Kubernetes pod's; a host process's cgroup says nothing, and neither do its namespaces. */
+static void test_exec_container(void)
+{
+	static struct wire_exec e;
+	static const char id[] = "4f9c1b2a3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+
+	memset(&e, 0, sizeof(e));
+	hdr(&e.hdr, WIRE_EXEC, WIRE_C_EXECVE, sizeof(e), "sh");
+	strcpy(e.exe, "/bin/sh");
+	memcpy(e.argv, "sh", 3);
+	e.argv_len = 3;
+	snprintf(e.cgroup[0], WIRE_CGROUP_NAME, "libpod-%s", id);
+	strcpy(e.cgroup[1], "libpod_parent");
+	e.cgroup_level = 2, e.ns_pid = 1, e.pidns = 4026532252u, e.netns = 4026532177u;
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " ctr=podman:4f9c1b2a3d4e") && strstr(line, id) &&
+	       strstr(line, " ns_pid=1 pidns=4026532252 netns=4026532177 ") && !strstr(line, "pod="),
+	       "%s", line);
+	snprintf(e.cgroup[0], WIRE_CGROUP_NAME, "cri-containerd-%s.scope", id);
+	strcpy(e.cgroup[1], "kubepods-besteffort-pod0b1c2d3e_4f50_6172_8394_a5b6c7d8e9f0.slice");
+	strcpy(e.cgroup[2], "kubepods-besteffort.slice");
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " ctr=containerd:4f9c") &&
+	       strstr(line, " pod=0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 "), "%s", line);
+	strcpy(e.cgroup[0], "session-3.scope");
+	strcpy(e.cgroup[1], "user-0.slice");
+	strcpy(e.cgroup[2], "user.slice");
+	render(&e, sizeof(e));
+	CHECKF(!strstr(line, "ctr=") && !strstr(line, "netns="), "%s", line);
 }
 
 static void test_exec_truncated_and_kinds(void)
@@ -274,6 +313,7 @@ int main(void)
 	RUN(test_sock);
 	RUN(test_exec);
 	RUN(test_exec_received_command);
+	RUN(test_exec_container);
 	RUN(test_exec_truncated_and_kinds);
 	RUN(test_process_events);
 	RUN(test_comm_quoted);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "model.h"
 #include "tap.h"
 
@@ -41,33 +42,82 @@ static void test_round_trip(void)
 	free(buf);
 }
 
+#define T(text) text, sizeof(text) - 1
+#define HEAD "shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\n"
+
+/* Every malformed model is refused with the line that is wrong (issue 13: trailing garbage, a NUL
+ * byte and duplicate buckets were accepted, an empty model said "line 0"). */
 static void test_rejects(void)
 {
-	const char *bad[] = {
-		"",
-		"shellwatch-model 2\n",
-		"shellwatch-model 1\nkind trees\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 40\n"
-		"bias 0\nthreshold 0.5\nweights 0\nend\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
-		"bias 0\nthreshold 0.5\nweights 1\n1024 1\nend\n",   /* bucket out of range */
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
-		"bias 0\nthreshold 0.5\nweights 2\n1 1\n",            /* truncated */
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
-		"bias nan\nthreshold 0.5\nweights 0\nend\n",
-		"shellwatch-model 1\nkind linear\nfeatures fnv1a32-unigram-bigram-piece-binary\nbits 10\n"
-		"bias 0\nthreshold 0.5\nweights 1\n1 x\nend\n",
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *err;
+	} bad[] = {
+		{ T(""), "model:1: empty file" },
+		{ T("shellwatch-model 2\n"), "model:1: expected 'shellwatch-model 1'" },
+		{ T("shellwatch-model 1\nkind trees\n"), "model:2: expected 'kind linear'" },
+		{ T("shellwatch-model 1\n"),
+		  "model:2: unexpected end of file: expected 'kind linear'" },
+		{ T(HEAD "bits 40\nbias 0\nthreshold 0.5\nweights 0\nend\n"),
+		  "model:7: bits out of range" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1024 1\nend\n"),
+		  "model:8: bad bucket" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 2\n1 1\n"),
+		  "model:9: unexpected end of file: expected 'bucket weight'" },
+		{ T(HEAD "bits 10\nbias nan\nthreshold 0.5\nweights 0\nend\n"),
+		  "model:5: bad number after 'bias'" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1 x\nend\n"),
+		  "model:8: bad weight" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1 1\nend\ngarbage\n"),
+		  "model:10: text after 'end'" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1 1\nend\n\n"),
+		  "model:10: text after 'end'" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1 1\0x\nend\n"),
+		  "model:8: NUL byte in the line" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 2\n1 1\n1 2\nend\n"),
+		  "model:9: bucket given twice" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1.5\n1 1\nend\n"),
+		  "model:7: weights count or threshold out of range" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n-1 1\nend\n"),
+		  "model:8: bad bucket" },
+		{ T(HEAD "bits 10\nbias 0\nthreshold 0.5\nweights 1\n1  1\nend\n"),
+		  "model:8: bad weight" },
 	};
 	struct model m;
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = bad[i].len;
+
 		err[0] = '\0';
-		CHECKF(model_parse(&m, bad[i], strlen(bad[i]), err, sizeof(err)) == -1, "case %zu", i);
-		CHECKF(strstr(err, "model line") != NULL, "case %zu: %s", i, err);
+		CHECKF(model_parse(&m, bad[i].text, len, err, sizeof(err)) == -1, "case %zu", i);
+		CHECKF(!strncmp(err, bad[i].err, strlen(bad[i].err)), "case %zu: %s", i, err);
 	}
 	CHECK(model_load_file(&m, "/nonexistent/model", err, sizeof(err)) == -1 &&
 	      strstr(err, "/nonexistent/model"));
+}
+
+/* A file is read a line at a time: /dev/zero fails on its first line, a long line is refused. */
+static void test_file_bounded(void)
+{
+	struct model m;
+	char err[256], path[] = "/tmp/sw-model-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	CHECK(model_load_file(&m, "/dev/zero", err, sizeof(err)) == -1);
+	CHECKF(!strcmp(err, "/dev/zero:1: NUL byte in the line"), "%s", err);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("shellwatch-model 1\n", f);
+	for (int i = 0; i < 300; i++)
+		putc('x', f);
+	fclose(f);
+	CHECK(model_load_file(&m, path, err, sizeof(err)) == -1);
+	CHECKF(strstr(err, ":2: line longer than 255 bytes") != NULL, "%s", err);
+	unlink(path);
 }
 
 static void test_margin(void)
@@ -87,6 +137,7 @@ int main(void)
 	RUN(test_parse);
 	RUN(test_round_trip);
 	RUN(test_rejects);
+	RUN(test_file_bounded);
 	RUN(test_margin);
 	return tap_done();
 }

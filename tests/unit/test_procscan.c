@@ -63,9 +63,12 @@ static void test_fake_proc(void)
 	put(p, "42 (we) ird) S 7 42 42 0 -1\n", 0);
 	snprintf(p, sizeof(p), "%s/42/cmdline", root);
 	put(p, "bash\0-i\0", 8);
-	snprintf(p, sizeof(p), "%s/42/fd/0", root), symlink("socket:[555]", p);
-	snprintf(p, sizeof(p), "%s/42/fd/1", root), symlink("socket:[777]", p);
-	snprintf(p, sizeof(p), "%s/42/fd/2", root), symlink("pipe:[9]", p);
+	snprintf(p, sizeof(p), "%s/42/fd/0", root);
+	CHECK(symlink("socket:[555]", p) == 0);
+	snprintf(p, sizeof(p), "%s/42/fd/1", root);
+	CHECK(symlink("socket:[777]", p) == 0);
+	snprintf(p, sizeof(p), "%s/42/fd/2", root);
+	CHECK(symlink("pipe:[9]", p) == 0);
 	nseen = total = 0, want_pid = 0;
 	CHECKF(procscan(root, collect, NULL) == 1 && nseen == 1, "total %d", total);
 	if (nseen != 1)

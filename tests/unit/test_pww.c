@@ -192,6 +192,66 @@ static void test_within(void)
 	rules_free(&short_rs);
 }
 
+/* A clock that jumps (issue 13): a child's event at the end of time, then its parent's fork much
+ * earlier (the trace of the issue, and strace's vfork child seen before the parent's vfork). The
+ * windows between are empty and skipped: a few searches, not one per 50 ms of the jump. Then a
+ * real instance after the jump is still found. */
+static void test_clock_jump(void)
+{
+	const char *lines[] = {
+		"fcntl pid=2 t=17953526159491016000 fd=3 cmd=F_DUPFD arg=0 => 4",
+		"fork pid=1 t=1795356159461240000 child=2",
+		"fork pid=1 t=1795356159461240001 child=3",
+		"connect pid=3 t=4000000000000000000 fd=3 => 0",
+		"dup2 pid=3 t=4000000000010000000 fd=3 => 0",
+		"dup2 pid=3 t=4000000000020000000 fd=3 => 1",
+		"dup2 pid=3 t=4000000000030000000 fd=3 => 2",
+		"execve pid=3 t=4000000000040000000 exe=/bin/sh => 0",
+	};
+	for (int mode = 0; mode < 2; mode++) {
+		struct engine_opts o = engine_opts_default(ENGINE_TIME);
+		struct engine_stats st;
+		struct got g = { 0 };
+		struct engine *e;
+
+		o.rules = &rs, o.mode = mode ? ENGINE_INCREMENTAL : ENGINE_PWW;
+		o.on_detect = got_cb, o.ctx = &g;
+		e = engine_new(&o);
+		for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+			feed_line(e, lines[i], i + 1);
+		engine_advance(e, UINT64_MAX);
+		engine_flush(e);
+		engine_stats(e, &st);
+		CHECKF(g.n == 1 && g.pid == 3, "mode %d: %u detections, pid %u", mode, g.n, g.pid);
+		CHECKF(st.windows < 10000, "mode %d: %llu windows searched", mode,
+		       (unsigned long long)st.windows);
+		engine_free(e);
+	}
+}
+
+/* An inherited ring stays in time order: the vfork child's own events, earlier than the parent's
+ * fork, take the fork's time, so the windows of the child still find its instance. */
+static void test_vfork_child_first(void)
+{
+	const char *lines[] = {
+		"connect pid=1 t=1000000000 fd=3 => 0",
+		"dup2 pid=2 t=1010000000 fd=3 => 0", "dup2 pid=2 t=1020000000 fd=3 => 1",
+		"fork pid=1 t=1030000000 child=2",
+		"dup2 pid=2 t=1025000000 fd=3 => 2", "execve pid=2 t=1040000000 exe=/bin/sh => 0",
+	};
+	struct engine_opts o = engine_opts_default(ENGINE_TIME);
+	struct got g = { 0 };
+	struct engine *e;
+
+	o.rules = &rs, o.on_detect = got_cb, o.ctx = &g;
+	e = engine_new(&o);
+	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		feed_line(e, lines[i], i + 1);
+	engine_flush(e);
+	CHECKF(g.n == 1 && g.pid == 2, "%u detections, pid %u", g.n, g.pid);
+	engine_free(e);
+}
+
 int main(void)
 {
 	char err[256];
@@ -204,6 +264,8 @@ int main(void)
 	RUN(test_work_counts_levels);
 	RUN(test_time_clock_and_advance);
 	RUN(test_within);
+	RUN(test_clock_jump);
+	RUN(test_vfork_child_first);
 	rules_free(&rs);
 	return tap_done();
 }

@@ -125,9 +125,9 @@ static int capture(struct record *r, struct live *lv)
 		err = liveloop_run(lv, 100, flush_out, r);
 	fflush(r->out);
 	live_stats(lv, &st);
-	fprintf(stderr, "shellwatch record: %llu events, %llu filtered in kernel, %llu dropped",
-		(unsigned long long)st.events, (unsigned long long)st.filtered,
-		(unsigned long long)st.dropped);
+	fprintf(stderr, "shellwatch record: %llu events, %llu filtered in kernel, %llu dropped, %llu "
+		"execs dropped", (unsigned long long)st.events, (unsigned long long)st.filtered,
+		(unsigned long long)st.dropped, (unsigned long long)st.exec_dropped);
 	if (st.bad)
 		fprintf(stderr, ", %llu undecodable", (unsigned long long)st.bad);
 	fprintf(stderr, "; exec delivery mean %llu us, max %llu us\n",

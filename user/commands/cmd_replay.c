@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "duration.h"
 #include "judge_args.h"
-#include "sink.h"
+#include "sink_args.h"
 #include "strace_read.h"
 #include "trace_read.h"
 
@@ -23,6 +23,7 @@ struct replay_args {
 	bool strict, events_clock;
 	unsigned long max_streams, max_events;
 	struct judge_args ja;
+	struct sink_opts so;
 	struct sink sink;
 };
 
@@ -32,8 +33,6 @@ static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "input format: syscalls (the text trace of `record`, default), "
 				   "strace (strace -f, best with -yy), auditd (an audit.log, RAW or "
 				   "ENRICHED; docs/auditd.md)", 0 },
-	{ "json", 'j', 0, 0, "one JSON object per alert (ECS field names), nothing else on stdout", 0 },
-	{ "output", 'o', "FILE", 0, "append alerts to FILE instead of stdout", 0 },
 	{ "clock", OPT_CLOCK, "CLOCK", 0, "windows in event time (time, default: the events' "
 					  "timestamps) or in events (events: one unit per event)", 0 },
 	{ "batch", OPT_BATCH, "N", 0, "initial batch duration t: a duration like 50ms, or events "
@@ -61,7 +60,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct replay_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: state->child_inputs[0] = &a->ja; break;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ja;
+		state->child_inputs[1] = &a->so;
+		break;
 	case 'f':
 		if (!strcmp(arg, "syscalls"))
 			a->format = FMT_TRACE;
@@ -72,8 +74,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "unknown format '%s' (syscalls, strace or auditd)", arg);
 		break;
-	case 'j': a->sink.json = true; break;
-	case 'o': a->sink.path = arg; break;
 	case OPT_STRICT: a->strict = true; break;
 	case OPT_CLOCK:
 		if (strcmp(arg, "time") && strcmp(arg, "events"))
@@ -122,7 +122,7 @@ static int feed(void *ctx, const struct sw_event *ev)
 	struct replay *r = ctx;
 
 	judge_event(r->j, ev);
-	return r->sink->write_errors ? -1 : 0;
+	return r->sink->st.alert_errors ? -1 : 0;   /* replay stops at a lost alert */
 }
 
 static void summary(const char *name, const struct sw_read_stats *rs, const struct judge_stats *js)
@@ -145,6 +145,9 @@ static void summary(const char *name, const struct sw_read_stats *rs, const stru
 		st->searched, st->windows, st->streams_max, st->streams_evicted, st->events_dropped,
 		st->partials_dropped, st->budget_exhausted, st->bytes_max / 1024, js->procs.max_live,
 		js->procs.dropped);
+	if (rs->cut)
+		fprintf(stderr, "%s: %" PRIu64 " lines longer than 256 KiB (bad lines): %" PRIu64
+			" bytes skipped\n", name, rs->cut, rs->skipped);
 }
 
 /* The engine's windows and bounds from the arguments; prints the error and returns -1 on bad
@@ -222,17 +225,30 @@ static int run_replay(const struct replay_args *a, const struct judge_opts *o, s
 	}
 	if (f)
 		fclose(f);
-	if (fflush(sink->f) || sink->write_errors) {
-		fprintf(stderr, "shellwatch replay: cannot write the alerts\n");
-		rc = -1;
-	}
 	return rc ? SW_EXIT_RUNTIME : SW_EXIT_OK;
+}
+
+/* The output's closing line; a lost alert is a runtime error. */
+static int close_report(const struct sink *s, int rc)
+{
+	char line[1024];
+
+	sink_summary(s, line, sizeof(line));
+	if (line[0])
+		fprintf(stderr, "shellwatch replay: outputs: %s\n", line);
+	if (sink_lost(s)) {
+		fprintf(stderr, "shellwatch replay: alerts were lost (see above)\n");
+		return SW_EXIT_RUNTIME;
+	}
+	return rc;
 }
 
 int cmd_replay(int argc, char **argv)
 {
+	/* A capture's machine is not this one: host name from its meta line, no host.id. */
+	static const struct out_ident no_ident = { "", "", "" };
 	static const struct argp_child children[] = {
-		{ &judge_argp, 0, "Judgement:", 0 }, { 0 }
+		{ &judge_argp, 0, "Judgement:", 0 }, { &sink_argp, 0, "Output:", 0 }, { 0 }
 	};
 	static const struct argp argp = {
 		options, parse_opt, "FILE|-",
@@ -250,17 +266,18 @@ int cmd_replay(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.format = FMT_TRACE;
 	judge_args_init(&a.ja);
+	sink_args_init(&a.so);
 	if (argp_parse(&argp, argc, argv, 0, 0, &a))
 		return SW_EXIT_USAGE;
 	rc = judge_args_apply(&a.ja, "shellwatch replay", &o);
 	if (rc == 0 && make_opts(&a, &o))
 		rc = SW_EXIT_USAGE;
-	if (rc == 0 && (rc = sink_open(&a.sink))) {
-		fprintf(stderr, "shellwatch replay: cannot open %s: %s\n", a.sink.path, strerror(-rc));
+	if (rc == 0 && sink_open(&a.sink, &a.so, &no_ident, "shellwatch replay")) {
 		rc = SW_EXIT_RUNTIME;
 	} else if (rc == 0) {
 		rc = run_replay(&a, &o, &a.sink);
 		sink_close(&a.sink);
+		rc = close_report(&a.sink, rc);
 	}
 	judge_args_free(&a.ja);
 	return rc;

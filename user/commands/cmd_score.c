@@ -8,6 +8,8 @@
 #include "auditd_read.h"
 #include "commands.h"
 #include "score.h"
+#include "tsv.h"
+#include "trace_read.h"
 
 struct score_opts {
 	const char *input;       /* NULL or "-": stdin */
@@ -20,6 +22,7 @@ struct score_ctx {
 	const struct score_opts *o;
 	const struct model *m;
 	FILE *out;
+	struct auditd_reader *ar; /* --format auditd */
 	char *cmd;               /* auditd command line buffer */
 	size_t cmd_cap;
 	double thr;
@@ -72,27 +75,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-/* Write s escaped so it stays one TAB-free field: \\ \t \n \r and \xHH for other control bytes. */
-static void put_escaped(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\')
-			fputs("\\\\", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\r')
-			fputs("\\r", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			putc(c, f);
-	}
-}
-
 static void score_one(struct score_ctx *c, const char *cmd, size_t len)
 {
 	struct score_explain ex;
@@ -101,10 +83,10 @@ static void score_one(struct score_ctx *c, const char *cmd, size_t len)
 	if (s < c->thr)
 		return;
 	fprintf(c->out, "%.6f\t", s);
-	put_escaped(c->out, cmd, len);
+	tsv_put(c->out, cmd, len);
 	for (uint32_t i = 0; c->o->explain && i < ex.n; i++) {
 		fputs(i ? ", " : "\t", c->out);
-		put_escaped(c->out, ex.item[i].text, strlen(ex.item[i].text));
+		tsv_put(c->out, ex.item[i].text, strlen(ex.item[i].text));
 		fprintf(c->out, " (%+.2f)", ex.item[i].weight);
 	}
 	putc('\n', c->out);
@@ -129,39 +111,51 @@ static void on_exec(void *ctx, const struct auditd_exec *ex)
 	score_one(c, c->cmd ? c->cmd : "", need);
 }
 
-static int run(struct score_ctx *c, FILE *in)
+static int on_line(void *ctx, char *line, size_t len, bool cut)
 {
-	struct auditd_reader *ar = c->o->auditd ? auditd_new(on_exec, c) : NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct score_ctx *c = ctx;
 
-	if (c->o->auditd && !ar) {
+	if (c->ar && cut)
+		auditd_feed_cut(c->ar);
+	else if (c->ar)
+		auditd_feed_line(c->ar, line, len);
+	else
+		score_one(c, line, len);  /* a cut line: scored on its first SW_LINE_MAX bytes */
+	return 0;
+}
+
+static void auditd_done(struct score_ctx *c)
+{
+	const struct auditd_stats *st = auditd_stats(c->ar);
+
+	auditd_finish(c->ar);
+	if (st->bad_records || st->partial_events)
+		fprintf(stderr, "shellwatch score: auditd: %llu bad records, %llu "
+			"incomplete commands (scored as far as known)\n",
+			(unsigned long long)st->bad_records, (unsigned long long)st->partial_events);
+	auditd_free(c->ar);
+}
+
+/* Every line of in (trace_read_lines: at most SW_LINE_MAX bytes, the rest skipped). */
+static int run(struct score_ctx *c, FILE *in, const char *name)
+{
+	struct sw_read_stats st = { 0 };
+	int rc;
+
+	c->ar = c->o->auditd ? auditd_new(on_exec, c) : NULL;
+	if (c->o->auditd && !c->ar) {
 		fprintf(stderr, "shellwatch score: out of memory\n");
-		return SW_EXIT_RUNTIME;
+		return -1;
 	}
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		if (ar)
-			auditd_feed_line(ar, line, (size_t)n);
-		else
-			score_one(c, line, (size_t)n);
-	}
-	if (ar) {
-		const struct auditd_stats *st = auditd_stats(ar);
-
-		auditd_finish(ar);
-		if (st->bad_records || st->partial_events)
-			fprintf(stderr, "shellwatch score: auditd: %llu bad records, %llu "
-				"incomplete commands (scored as far as known)\n",
-				(unsigned long long)st->bad_records,
-				(unsigned long long)st->partial_events);
-		auditd_free(ar);
-	}
-	free(line);
+	rc = trace_read_lines(in, name, on_line, c, &st);
+	if (c->ar)
+		auditd_done(c);
+	if (st.cut && !c->o->auditd)
+		fprintf(stderr, "shellwatch score: %s: %llu lines longer than 256 KiB: scored on "
+			"their start, %llu bytes skipped\n", name, (unsigned long long)st.cut,
+			(unsigned long long)st.skipped);
 	free(c->cmd);
-	return ferror(in) ? -1 : 0;
+	return rc;
 }
 
 static const struct model *pick_model(const struct score_opts *o, struct model *own)
@@ -194,17 +188,15 @@ int cmd_score(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return SW_EXIT_USAGE;
 	c.m = pick_model(&o, &own);
-	if (!c.m)
-		return SW_EXIT_RUNTIME;
+	if (!c.m)   /* a file named on the command line that cannot be used: a usage error */
+		return o.model_path ? SW_EXIT_USAGE : SW_EXIT_RUNTIME;
 	c.thr = o.thr_model ? c.m->threshold : o.threshold;
 	if (o.input && strcmp(o.input, "-") && !(in = fopen(o.input, "rb"))) {
 		fprintf(stderr, "shellwatch score: %s: %s\n", o.input, strerror(errno));
 		model_free(&own);
 		return SW_EXIT_RUNTIME;
 	}
-	rc = run(&c, in);
-	if (rc)
-		fprintf(stderr, "shellwatch score: %s: read error\n", o.input ? o.input : "stdin");
+	rc = run(&c, in, o.input && strcmp(o.input, "-") ? o.input : "<stdin>");
 	if (in != stdin)
 		fclose(in);
 	model_free(&own);

@@ -2,12 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "baseline.h"
 #include "commands.h"
 #include "duration.h"
 #include "judge_args.h"
 #include "score.h"
 
-enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD, OPT_EXCEPTIONS, OPT_MIN_SEV, OPT_SHOW_SUPP };
+enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD, OPT_EXCEPTIONS, OPT_MIN_SEV, OPT_SHOW_SUPP,
+       OPT_BASELINE };
 
 static const struct argp_option options[] = {
 	{ "rules", 'r', "FILE", 0, "rules file (docs/rules.md) instead of the built-in rules", 0 },
@@ -26,6 +28,9 @@ static const struct argp_option options[] = {
 	{ "exceptions", OPT_EXCEPTIONS, "FILE", 0, "sanctioned servers and exceptions (docs/"
 						   "exceptions.md); default " POLICY_DEFAULT_PATH
 						   " when it exists", 0 },
+	{ "baseline", OPT_BASELINE, "FILE", 0, "this host's baseline (`shellwatch baseline learn`, "
+					       "docs/baseline.md): an exec unlike what its interpreter "
+					       "runs here raises the anomaly signal", 0 },
 	{ "show-suppressed", OPT_SHOW_SUPP, 0, 0, "also print the alerts an exception suppressed, "
 						  "marked with the line that matched", 0 },
 	{ 0 }
@@ -56,6 +61,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EXCEPTIONS: a->exceptions_path = arg; break;
 	case OPT_SHOW_SUPP: a->show_suppressed = true; break;
+	case OPT_BASELINE: a->baseline_path = arg; break;
 	case OPT_HOLD:
 		if (!strcmp(arg, "0"))
 			a->hold_ns = 0;
@@ -110,6 +116,12 @@ int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o
 	if (load_policy(a, cmd))
 		return SW_EXIT_USAGE;
 	o->policy = a->policy;
+	if (a->baseline_path &&
+	    !(a->baseline = baseline_load_file(a->baseline_path, err, sizeof(err)))) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return SW_EXIT_USAGE;
+	}
+	o->baseline = a->baseline;
 	if (a->no_score)
 		return 0;
 	if (a->model_path) {
@@ -129,6 +141,7 @@ int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o
 void judge_args_free(struct judge_args *a)
 {
 	policy_free(a->policy);
+	baseline_free(a->baseline);
 	rules_free(&a->rules);
 	if (a->m == &a->model)
 		model_free(&a->model);

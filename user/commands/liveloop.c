@@ -50,7 +50,7 @@ int liveloop_run(struct live *lv, int slice_ms, int (*each)(void *ctx, uint64_t 
 	if (err >= 0) {
 		uint64_t before = live_clock_ns();
 
-		err = live_poll(lv, 0);  /* what arrived before the stop */
+		err = live_drain(lv);  /* everything that arrived before the stop */
 		if (err >= 0 && each)
 			err = each(ctx, before);
 	}

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "version.h"
 
-const char *argp_program_version = "shellwatch 0.1";
+const char *argp_program_version = "shellwatch " SW_VERSION;
 
 static const struct {
 	const char *name;
@@ -16,6 +17,7 @@ static const struct {
 	{ "record", cmd_record, "write live system-call events as a text trace (needs root)" },
 	{ "replay", cmd_replay, "detect remote shells in a recorded trace (seed format or strace)" },
 	{ "score", cmd_score, "score command lines for how likely they are malicious" },
+	{ "baseline", cmd_baseline, "learn this host's interpreter command lines; score against them" },
 };
 
 static void usage(FILE *f)

@@ -8,6 +8,7 @@ int parse_amount(const char *s, bool with_units, uint64_t bare_unit, uint64_t *o
 {
 	static const struct { const char *sfx; uint64_t mul; } u[] = {
 		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+		{ "m", 60000000000ull }, { "h", 3600000000000ull }, { "d", 86400000000000ull },
 	};
 	unsigned long long v;
 	uint64_t mul = 0;

@@ -1,23 +1,32 @@
-/* hostinfo.c: this machine's name and boot id as a meta event (include/hostinfo.h). */
+/* hostinfo.c: this machine's name, boot id and machine id; the first two as a meta event
+ * (include/hostinfo.h). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "hostinfo.h"
 
+/* The first line of a small file, "" when unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
 void hostinfo_read(struct hostinfo *h)
 {
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
-
 	memset(h, 0, sizeof(*h));
 	if (gethostname(h->host, sizeof(h->host)))
 		h->host[0] = '\0';
 	h->host[sizeof(h->host) - 1] = '\0';
-	if (f) {
-		if (!fgets(h->boot_id, sizeof(h->boot_id), f))
-			h->boot_id[0] = '\0';
-		h->boot_id[strcspn(h->boot_id, "\n")] = '\0';
-		fclose(f);
-	}
+	read_line("/proc/sys/kernel/random/boot_id", h->boot_id, sizeof(h->boot_id));
+	read_line("/etc/machine-id", h->machine_id, sizeof(h->machine_id));
 }
 
 void hostinfo_event(const struct hostinfo *h, struct sw_event *ev)

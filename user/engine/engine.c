@@ -21,6 +21,7 @@ struct engine_opts engine_opts_default(enum engine_clock clock)
 		.t = clock == ENGINE_TIME ? 50000000ULL : 5,          /* 50 ms or 5 events */
 		.l_max = clock == ENGINE_TIME ? 10000000000ULL : 100, /* 10 s or 100 events */
 		.max_streams = 16384, .max_events = 1024, .max_partials = 64,
+		.max_bytes = 24u << 20,                               /* all streams together */
 		.search_budget = 200000, .keep_text = true, .inherit_on_fork = true,
 	};
 	return o;
@@ -101,22 +102,28 @@ static void stream_free(struct engine *e, struct stream *s)
 	e->st.streams--;
 }
 
-/* Full table: evict the least recently touched of a few streams (clock hand), after a last search. */
-static void evict_one(struct engine *e)
+/* Evict the least recently touched of 16 streams other than keep (a clock hand over the pool),
+ * after a last search. False when there is no other stream. */
+static bool evict_one(struct engine *e, const struct stream *keep)
 {
 	struct stream *victim = NULL;
+	unsigned seen = 0;
 
-	for (unsigned k = 0; k < 16; k++) {
+	for (uint32_t k = 0; k < e->o.max_streams && seen < 16; k++) {
 		struct stream *s = &e->pool[e->hand++ % e->o.max_streams];
 
-		if (s->used && (!victim || s->touched < victim->touched))
+		if (!s->used || s == keep)
+			continue;
+		seen++;
+		if (!victim || s->touched < victim->touched)
 			victim = s;
 	}
 	if (!victim)
-		return;
+		return false;
 	e->m->finish(e, victim);
 	stream_free(e, victim);
 	e->st.streams_evicted++;
+	return true;
 }
 
 static struct stream *stream_get(struct engine *e, uint32_t pid, bool create)
@@ -127,13 +134,14 @@ static struct stream *stream_get(struct engine *e, uint32_t pid, bool create)
 	if (slot >= 0 || !create)
 		return slot >= 0 ? &e->pool[slot] : NULL;
 	if (!e->nfree)
-		evict_one(e);
+		evict_one(e, NULL);
 	slot = (int32_t)e->free_slots[--e->nfree];
 	pidtab_put(e->tab, pid, slot);   /* room: the table holds max_streams, the pool's size */
 	s = &e->pool[slot];
 	memset(s, 0, sizeof(*s));
 	s->pid = pid;
 	s->used = true;
+	s->touched = e->tick;
 	if (++e->st.streams > e->st.streams_max)
 		e->st.streams_max = e->st.streams;
 	return s;
@@ -250,11 +258,13 @@ static bool parse_pid(const struct sw_str *v, uint32_t *pid)
 }
 
 /* The child starts with its parent's recent events (before any it already has: strace may show
- * a vfork child's events before the parent's vfork returns). */
+ * a vfork child's events before the parent's vfork returns). A ring stays in time order: the
+ * child's own events earlier than the parent's newest take its time, as out-of-order events do. */
 static void inherit(struct engine *e, struct stream *p, uint32_t child_pid)
 {
 	struct stream *c, old;
 	uint32_t limit = ring_limit(e), cap = 8, skip;
+	uint64_t floor = p->len ? stream_rec(p, p->len - 1)->time : 0;
 
 	if (!e->o.inherit_on_fork || child_pid == p->pid || !e->m->inherits(p))
 		return;
@@ -280,6 +290,8 @@ static void inherit(struct engine *e, struct stream *p, uint32_t child_pid)
 		r->n = p->next_n + i;
 		if (e->o.clock == ENGINE_COUNT)
 			r->time = p->count + i;
+		else if (r->time < floor)
+			r->time = floor;
 	}
 	c->count = e->o.clock == ENGINE_COUNT ? p->count + old.len : old.count;
 	c->next_n = p->next_n + old.len;
@@ -326,6 +338,8 @@ void engine_feed(struct engine *e, const struct sw_event *ev)
 		append(e, s, ev, call);
 	if (h == e->hash_fork && ev->has_pid && parse_pid(sw_event_arg(ev, "child"), &child))
 		inherit(e, s, child); /* without pids (the seed's bare form) there is one stream */
+	while (e->o.max_bytes && e->st.bytes > e->o.max_bytes && evict_one(e, s))
+		;  /* a fork chain or storm: streams x events would be too much together */
 }
 
 void engine_advance(struct engine *e, uint64_t now)

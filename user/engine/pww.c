@@ -11,17 +11,31 @@
  */
 #include "engine_priv.h"
 
+/* Index of the first event at or after time lo: a stream's ring is in time order (engine.c). */
+static uint32_t first_at(const struct stream *s, uint64_t lo)
+{
+	uint32_t a = 0, b = s->len;
+
+	while (a < b) {
+		uint32_t m = a + (b - a) / 2;
+
+		if (stream_rec(s, m)->time < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
 /* Search the window [B - 2 t_k, B) of s with every rule. */
 static void search_window(struct engine *e, struct stream *s, uint64_t b, unsigned k)
 {
 	uint64_t span = (e->o.t << k) * 2, lo = b > span ? b - span : 0;
 	const struct ev_rec *m[RULE_MAX_ITEMS];
 	unsigned n = 0;
-	uint32_t i = s->len;
+	uint32_t i;
 
-	while (i > 0 && stream_rec(s, i - 1)->time >= lo)
-		i--;
-	for (; i < s->len && stream_rec(s, i)->time < b; i++)
+	for (i = first_at(s, lo); i < s->len && stream_rec(s, i)->time < b; i++)
 		e->win[n++] = stream_rec(s, i);
 	if (n == 0)
 		return;
@@ -45,24 +59,25 @@ static void close_boundary(struct engine *e, struct stream *s, uint64_t b)
 	}
 }
 
+/* Close the boundaries up to now. Boundaries whose windows are all empty (nothing in the widest
+ * one, [B - 2 t_K, B)) are skipped to the first one after the next event, or after now: the cost
+ * is in the events, never in the time between them (a clock that jumps by years is one step). */
 static void pww_advance(struct engine *e, struct stream *s, uint64_t now)
 {
-	uint64_t t = e->o.t, newest;
+	uint64_t t = e->o.t, span = 2 * e->t_top;
 
-	if (s->len == 0) {
-		if (s->next_b <= now)
-			s->next_b = (now / t + 1) * t;
-		return;
-	}
-	newest = stream_rec(s, s->len - 1)->time;
 	while (s->next_b <= now) {
-		if (s->next_b > newest + 2 * e->t_top) {
-			/* every later window is empty until a new event comes */
-			s->next_b = (now / t + 1) * t;
-			break;
+		uint64_t b = s->next_b, lo = b > span ? b - span : 0, after_now, skip;
+		uint32_t i = first_at(s, lo);
+
+		if (i < s->len && stream_rec(s, i)->time < b) {
+			close_boundary(e, s, b);
+			s->next_b += t;
+			continue;
 		}
-		close_boundary(e, s, s->next_b);
-		s->next_b += t;
+		after_now = (now / t + 1) * t;
+		skip = i < s->len ? stream_rec(s, i)->time / t * t + t : after_now;
+		s->next_b = skip < after_now ? skip : after_now;
 	}
 }
 

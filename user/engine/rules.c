@@ -25,6 +25,7 @@ struct pctx {
 	char vars[RULE_MAX_VARS][8];
 	const char *fname;
 	unsigned line;
+	unsigned cap;           /* rules allocated in rs->rules */
 	char *err;
 	size_t errlen;
 };
@@ -308,11 +309,16 @@ static int start_rule(struct pctx *c, const struct tok *t, unsigned n)
 			return fail(c, t[1].col, "rule '%.*s' defined twice", (int)t[1].len, t[1].p);
 	if (finish_rule(c))
 		return -1;
-	nr = realloc(rs->rules, (rs->nrules + 1) * sizeof(*nr));
-	if (!nr)
-		return fail(c, t[0].col, "out of memory");
-	rs->rules = nr;
-	c->cur = &nr[rs->nrules++];
+	if (rs->nrules >= RULE_MAX_RULES)
+		return fail(c, t[0].col, "more than %d rules in the rule set", RULE_MAX_RULES);
+	if (rs->nrules == c->cap) {   /* doubling: loading stays linear */
+		c->cap = c->cap ? 2 * c->cap : 8;
+		nr = realloc(rs->rules, c->cap * sizeof(*nr));
+		if (!nr)
+			return fail(c, t[0].col, "out of memory");
+		rs->rules = nr;
+	}
+	c->cur = &rs->rules[rs->nrules++];
 	memset(c->cur, 0, sizeof(*c->cur));
 	memcpy(c->cur->name, t[1].p, t[1].len);
 	return 0;
@@ -397,25 +403,41 @@ int rules_parse(struct ruleset *rs, const char *text, size_t len, const char *fn
 	return 0;
 }
 
+/* The whole file into *buf (NUL-terminated): at most RULE_FILE_MAX bytes. -1 with err set. */
+static int read_all(FILE *f, const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+	*len = 0;
+	*buf = malloc(RULE_FILE_MAX + 2);
+	if (!*buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	*len = fread(*buf, 1, RULE_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+		return -1;
+	}
+	if (*len > RULE_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than 4 MiB: not a rule file", path);
+		return -1;
+	}
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
 int rules_load_file(struct ruleset *rs, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *buf;
+	size_t len;
 	int rc = -1;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	len = getdelim(&buf, &cap, '\0', f); /* the whole file: a rule file has no NUL byte */
-	if (len < 0 && ferror(f))
-		snprintf(err, errlen, "%s: read error", path);
-	else if (len > 0 && buf[len - 1] == '\0')
-		snprintf(err, errlen, "%s: NUL byte in the rules", path);
-	else
-		rc = rules_parse(rs, len > 0 ? buf : "", len > 0 ? (size_t)len : 0, path, err, errlen);
+	if (!read_all(f, path, &buf, &len, err, errlen))
+		rc = rules_parse(rs, buf, len, path, err, errlen);
 	fclose(f);
 	free(buf);
 	return rc;

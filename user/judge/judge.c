@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "baseline.h"
 #include "cmdsrc.h"
 #include "interp.h"
 #include "judge_priv.h"
@@ -142,19 +143,25 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 	a->score = p->score;
 	a->pscore = judge_ancestor_score(j, p);
 	snprintf(a->comm, sizeof(a->comm), "%s", p->comm);
-	snprintf(a->cmd, sizeof(a->cmd), "%s", p->cmd);
+	/* the table's copy: cut when it is full (PROC_CMD_MAX) */
+	alert_set_cmd(a, p->cmd, strlen(p->cmd), strlen(p->cmd) >= PROC_CMD_MAX - 1);
 	snprintf(a->exe, sizeof(a->exe), "%s", p->exe);
 	a->exec_ns = p->exec_ns;
 	a->start_ns = p->start_ns;
 	snprintf(a->interp, sizeof(a->interp), "%s", p->interp_name);
 	a->interp_by = p->interp_by;
 	a->cmdsrc = p->cmdsrc;
+	ctr_unpack_id(&p->ctr, a->container);
+	ctr_unpack_pod(&p->ctr, a->pod_uid);
+	snprintf(a->ctr_runtime, sizeof(a->ctr_runtime), "%s", ctr_runtime_name(p->ctr.runtime));
+	a->ns_pid = p->ns_pid;
 	judge_entity_id(a->entity_id, sizeof(a->entity_id), j->boot_id, p->pid, p->start_ns);
 	judge_entity_id(a->parent_entity_id, sizeof(a->parent_entity_id), j->boot_id, p->ppid,
 			p->pstart_ns ? p->pstart_ns : pp ? pp->start_ns : 0);
 	if (pp) {
 		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
 		snprintf(a->pcmd, sizeof(a->pcmd), "%s", pp->cmd);
+		snprintf(a->pexe, sizeof(a->pexe), "%s", pp->exe);
 	}
 	if (!s && judge_last_sock(p))
 		s = &judge_last_sock(p)->sock;
@@ -334,7 +341,8 @@ struct judge *judge_new(const struct judge_opts *o)
 	j->procs = proctab_new(o->max_procs ? o->max_procs : 65536);
 	j->readers = pipemap_new(8192);
 	j->writers = pipemap_new(8192);
-	if (!j->procs || !j->readers || !j->writers) {
+	j->owned = pipemap_new(4096);
+	if (!j->procs || !j->readers || !j->writers || !j->owned) {
 		judge_free(j);
 		errno = ENOMEM;
 		return NULL;
@@ -345,9 +353,17 @@ struct judge *judge_new(const struct judge_opts *o)
 /* ---- events --------------------------------------------------------------------------------- */
 
 /* The entry of the event's process, created if new, its start time and uid kept current. */
+/* The process's entry. A new one whose parent is known starts as the parent's copy, as at a fork:
+ * under a flood an exec (read from a ring of its own) can come before its fork, and the child
+ * must still belong to its parent's tree (its alert, its sockets). */
 static struct proc *touch(struct judge *j, const struct sw_event *ev)
 {
-	struct proc *p = proctab_upsert(j->procs, ev->pid, ev->ppid);
+	struct proc *p = proctab_get(j->procs, ev->pid);
+
+	if (!p && ev->ppid && ev->ppid != ev->pid && proctab_get(j->procs, ev->ppid))
+		p = proctab_fork(j->procs, ev->ppid, ev->pid);
+	if (!p)
+		p = proctab_upsert(j->procs, ev->pid, ev->ppid);
 
 	if (!p)
 		return NULL;
@@ -379,8 +395,22 @@ static struct sw_str word_at(const char *s, size_t len, int skip, struct sw_str 
 	return (struct sw_str){ s + b, (uint32_t)(len - b) };
 }
 
-/* What the program is (the source's identification, else its name; busybox: the applet it runs)
- * and where it takes its commands from. */
+/* A file name that says nothing of the program: the image re-exec'd through /proc/self/exe
+ * (busybox's applets, runc), an fd (fexecve: /dev/fd/N, /proc/PID/fd/N), a memfd. argv[0] is
+ * then the only name there is. */
+static bool anonymous_path(struct sw_str exe)
+{
+	static const char *const pre[] = { "/proc/", "/dev/fd/", "memfd:" };
+
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (exe.len >= strlen(pre[i]) && !memcmp(exe.p, pre[i], strlen(pre[i])))
+			return true;
+	return exe.len == 0;
+}
+
+/* What the program is: the interpreter the source identified (inode, build-id), else by its file
+ * name (busybox: the applet), else, for a file name that says nothing, by argv[0]; and where it
+ * takes its commands from. */
 static void identify(struct proc *p, const struct sw_exec_facts *x)
 {
 	struct sw_str name = x->interp, argv = x->argv, applet;
@@ -388,7 +418,10 @@ static void identify(struct proc *p, const struct sw_exec_facts *x)
 	enum interp_kind k;
 
 	p->interp_by = x->interp_by;
-	if (!name.len) {
+	if (!name.len && anonymous_path(x->exe)) {
+		word_at(argv.p, argv.len, 0, &name);   /* argv[0]'s last part */
+		p->interp_by = INTERP_BY_NAME;
+	} else if (!name.len) {
 		slash = memrchr(x->exe.p, '/', x->exe.len);
 		name = slash ? (struct sw_str){ slash + 1, (uint32_t)(x->exe.len - (slash + 1 - x->exe.p)) }
 			     : x->exe;
@@ -434,6 +467,17 @@ static float score_of(struct judge *j, const char *cmd, uint32_t len)
 	return m->score;
 }
 
+/* The exec's command line is an outlier of its group in the host baseline (--baseline). */
+static bool anomalous(const struct judge *j, const struct sw_exec_facts *x)
+{
+	struct baseline_result r;
+
+	if (!j->o.baseline)
+		return false;
+	baseline_score_exec(j->o.baseline, x->exe, x->interp, x->argv, &r);
+	return r.outlier;
+}
+
 static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_event *ev)
 {
 	const struct sw_exec_facts *x = &ev->exec;
@@ -456,8 +500,11 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
 	identify(p, x);
 	p->cmd_from_net = x->cmd_from_net;
+	ctr_pack(&p->ctr, x);
+	p->ns_pid = p->ctr.runtime != CTR_NONE ? x->ns_pid : 0;
 	relay_remember(j, p);
 	p->score = score_of(j, x->argv.p, x->argv.len);
+	p->anomaly = anomalous(j, x);
 }
 
 /* A rule hit on an exec the table has no entry for: a source without pids (the seed's bare
@@ -469,7 +516,7 @@ static void rule_alert_without_proc(struct judge *j, const struct sw_event *ev)
 	alert_base(j, a, SIG_RULE);
 	a->pid = ev->pid, a->ppid = ev->ppid, a->uid = ev->uid, a->has_uid = ev->has_uid;
 	a->exec_ns = ev->has_time ? ev->t_ns : j->now;
-	copy_str(a->cmd, sizeof(a->cmd), ev->exec.argv.p, ev->exec.argv.len);
+	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
 	copy_str(a->comm, sizeof(a->comm), ev->comm.p, ev->comm.len);
 	memcpy(a->rule, j->hit.rule, sizeof(a->rule));
@@ -542,7 +589,7 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 	j->st.kernel_kills += x->killed;
 	judge_verdict(j, p, j->cur_hit, j->cur_hit && j->hit_inbound, a);
 	/* the whole command line and file name, not the table's shortened copies */
-	copy_str(a->cmd, sizeof(a->cmd), x->argv.p, x->argv.len);
+	alert_set_cmd(a, x->argv.p, x->argv.len, x->argv_trunc);
 	copy_str(a->exe, sizeof(a->exe), x->exe.p, x->exe.len);
 	if (a->signals & SIG_RULE) {
 		memcpy(a->rule, j->hit.rule, sizeof(a->rule));
@@ -575,7 +622,7 @@ static void on_proc(struct judge *j, const struct sw_event *ev)
 	}
 	judge_verdict(j, p, false, false, a);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
-	copy_str(a->cmd, sizeof(a->cmd), ev->exec.argv.p, ev->exec.argv.len);
+	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
 	a->exec_ns = a->decided_ns;  /* the exec happened before the capture: no delay to report */
 	decide(j, a, p);
 }
@@ -629,6 +676,20 @@ static void on_dup(struct judge *j, const struct sw_event *ev)
 	relay_remember(j, p);
 }
 
+/* A new process starts as a copy of its parent, unless its exec was judged already: a live
+ * source reads execs from a ring of their own and may hand them on before the fork (under a
+ * flood); what the exec said is newer than the fork and stays. */
+static void on_fork(struct judge *j, const struct sw_event *ev)
+{
+	struct proc *c = proctab_get(j->procs, ev->fork_child);
+
+	if (c && c->exec_ns && ev->has_time && c->exec_ns > ev->t_ns) {
+		c->ppid = ev->pid;
+		return;
+	}
+	proctab_fork(j->procs, ev->pid, ev->fork_child);
+}
+
 static void on_meta(struct judge *j, const struct sw_event *ev)
 {
 	copy_str(j->host, sizeof(j->host), ev->meta.host.p, ev->meta.host.len);
@@ -666,7 +727,7 @@ void judge_event(struct judge *j, const struct sw_event *ev)
 		break;
 	case SW_EV_FORK:
 		if (ev->has_pid && touch(j, ev))
-			proctab_fork(j->procs, ev->pid, ev->fork_child);
+			on_fork(j, ev);
 		break;
 	case SW_EV_EXIT:
 		engine_feed(j->e, ev);
@@ -714,5 +775,6 @@ void judge_free(struct judge *j)
 	proctab_free(j->procs);
 	pipemap_free(j->readers);
 	pipemap_free(j->writers);
+	pipemap_free(j->owned);
 	free(j);
 }

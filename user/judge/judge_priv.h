@@ -23,6 +23,8 @@ struct judge {
 	struct proctab *procs;
 	struct pipemap *readers;     /* pipe or fifo -> a process reading it on its stdin */
 	struct pipemap *writers;     /* pipe or fifo -> a process writing it on its stdout/stderr */
+	struct pipemap *owned;       /* pid -> the last process with a pipe or socketpair it created
+					on its stdio (relay.c: its connection may come later) */
 	struct judge_stats st;
 	uint64_t now;                /* the latest event time seen (or ticked) */
 	uint64_t advanced;           /* engine windows closed up to here */

@@ -48,34 +48,49 @@ void pipemap_free(struct pipemap *m)
 	free(m);
 }
 
-void pipemap_put(struct pipemap *m, const struct sw_fd *f, uint32_t pid)
+static void put(struct pipemap *m, uint64_t ino, uint32_t dev, uint32_t pid)
 {
-	uint32_t b;
-	struct pipe_slot *s;
+	uint32_t b = bucket_of(m, ino, dev);
+	struct pipe_slot *s = &m->slots[(size_t)b * PIPEMAP_WAYS];
 
-	if (!sw_fd_is_pipe(f))
-		return;
-	b = bucket_of(m, f->ino, f->dev);
-	s = &m->slots[(size_t)b * PIPEMAP_WAYS];
 	for (int i = 0; i < PIPEMAP_WAYS; i++)
-		if (s[i].ino == f->ino && s[i].dev == f->dev) {
+		if (s[i].ino == ino && s[i].dev == dev) {
 			s[i].pid = pid;
 			return;
 		}
 	s += m->next[b];
 	m->next[b] = (m->next[b] + 1) % PIPEMAP_WAYS;
-	s->ino = f->ino, s->dev = f->dev, s->pid = pid;
+	s->ino = ino, s->dev = dev, s->pid = pid;
+}
+
+static uint32_t get(const struct pipemap *m, uint64_t ino, uint32_t dev)
+{
+	const struct pipe_slot *s = &m->slots[(size_t)bucket_of(m, ino, dev) * PIPEMAP_WAYS];
+
+	for (int i = 0; i < PIPEMAP_WAYS; i++)
+		if (s[i].ino == ino && s[i].dev == dev)
+			return s[i].pid;
+	return 0;
+}
+
+void pipemap_put(struct pipemap *m, const struct sw_fd *f, uint32_t pid)
+{
+	if (sw_fd_is_pipe(f))
+		put(m, f->ino, f->dev, pid);
 }
 
 uint32_t pipemap_get(const struct pipemap *m, const struct sw_fd *f)
 {
-	const struct pipe_slot *s;
+	return sw_fd_is_pipe(f) ? get(m, f->ino, f->dev) : 0;
+}
 
-	if (!sw_fd_is_pipe(f))
-		return 0;
-	s = &m->slots[(size_t)bucket_of(m, f->ino, f->dev) * PIPEMAP_WAYS];
-	for (int i = 0; i < PIPEMAP_WAYS; i++)
-		if (s[i].ino == f->ino && s[i].dev == f->dev)
-			return s[i].pid;
-	return 0;
+/* Keys of their own: a device no pipe has (UINT32_MAX). */
+void pipemap_put_key(struct pipemap *m, uint64_t key, uint32_t pid)
+{
+	put(m, key, UINT32_MAX, pid);
+}
+
+uint32_t pipemap_get_key(const struct pipemap *m, uint64_t key)
+{
+	return get(m, key, UINT32_MAX);
 }

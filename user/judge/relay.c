@@ -5,7 +5,8 @@
  * two pipemaps. One closed loop needs more: `cat fifo | sh | nc > fifo`, where the filter reads
  * the fifo as a file argument the facts cannot see: when the network process on the output side
  * writes into a fifo and the shell's input comes from its pipeline sibling, the loop is taken as
- * closed. */
+ * closed. A pipe's creator, when the sensor saw the creation, holds its other end whatever fd it
+ * uses: a creator holding a connection is a relay too. */
 #include "interp.h"
 #include "judge_priv.h"
 
@@ -14,6 +15,9 @@ void relay_remember(struct judge *j, const struct proc *p)
 	pipemap_put(j->readers, &p->stdio[0], p->pid);
 	pipemap_put(j->writers, &p->stdio[1], p->pid);
 	pipemap_put(j->writers, &p->stdio[2], p->pid);
+	for (int i = 0; i < 3; i++)
+		if (p->stdio[i].owner && p->stdio[i].owner != p->pid)
+			pipemap_put_key(j->owned, p->stdio[i].owner, p->pid);
 }
 
 /* The process on the other end of pipe f: its writer (f is someone's stdin) or its reader (f
@@ -32,8 +36,18 @@ static const struct proc *pipe_peer(struct judge *j, const struct sw_fd *f, bool
 	return NULL;   /* stale: q's stdio changed since */
 }
 
+/* The process that created pipe (or socketpair) f, when it holds an inet connection: it holds
+ * the other end too, on whatever fd (node's spawn, python's subprocess with PIPE, perl's open2). */
+static const struct proc *net_owner(struct judge *j, const struct sw_fd *f, uint32_t self)
+{
+	const struct proc *q = f->owner && f->owner != self ? proctab_get(j->procs, f->owner) : NULL;
+
+	return q && judge_last_sock(q) ? q : NULL;
+}
+
 /* A process with an inet connection on the input side of pipe f (writer) or its output side,
- * directly or through one filter in between (`nc ... > fifo; cat fifo | sh`). */
+ * directly or through one filter in between (`nc ... > fifo; cat fifo | sh`), else the pipe's
+ * creator when it holds one. */
 static const struct proc *net_side(struct judge *j, const struct sw_fd *f, bool writer,
 				   uint32_t self)
 {
@@ -41,7 +55,7 @@ static const struct proc *net_side(struct judge *j, const struct sw_fd *f, bool 
 
 	if (q && !judge_last_sock(q) && !judge_is_shell(q))
 		q = pipe_peer(j, &q->stdio[writer ? 0 : 1], writer, q->pid);
-	return q && judge_last_sock(q) ? q : NULL;
+	return q && judge_last_sock(q) ? q : net_owner(j, f, self);
 }
 
 const struct proc *relay_out(struct judge *j, const struct proc *p)
@@ -69,10 +83,28 @@ const struct proc *relay_in(struct judge *j, const struct proc *p)
 	return q ? q : fifo_loop(j, p);
 }
 
-/* The interpreters within two pipes of p, on either side: the ones its new connection may
- * complete a relay for (nc connects once `sh` already reads the pipe). */
+/* The last process whose stdio is a pipe or socketpair p created, when it still is: node spawns
+ * `sh` on socketpairs first and connects after. */
+static struct proc *owned_by(struct judge *j, const struct proc *p)
+{
+	uint32_t pid = pipemap_get_key(j->owned, p->pid);
+	struct proc *s = pid ? proctab_get(j->procs, pid) : NULL;
+
+	for (int i = 0; s && i < 3; i++)
+		if (s->stdio[i].owner == p->pid)
+			return s;
+	return NULL;
+}
+
+/* The interpreters within two pipes of p, on either side, and the one on pipes p created: the
+ * ones its new connection may complete a relay for (nc connects once `sh` already reads the
+ * pipe; node connects once its `sh` runs). */
 void relay_recheck(struct judge *j, const struct proc *p)
 {
+	struct proc *o = owned_by(j, p);
+
+	if (o && o->interp != INTERP_NONE && !o->alert)
+		judge_again(j, o);
 	for (int i = 0; i < 3; i++) {
 		bool writer = i == 0;  /* who writes p's stdin; who reads p's stdout/stderr */
 		const struct proc *q = pipe_peer(j, &p->stdio[i], writer, p->pid);

@@ -139,6 +139,11 @@ static bool parent_score(struct verdict *v)
 	return signals_score(v->j, -1, judge_ancestor_score(v->j, v->p)) & SIG_PARENT_SCORE;
 }
 
+static bool anomaly(struct verdict *v)
+{
+	return v->p->anomaly;
+}
+
 static const struct signal_def table[] = {
 	{ SIG_RULE, "rule", SIG_PATTERN, rule,
 	  "a rule (docs/rules.md; built-in: bind and reverse shell) matched the process stream; a "
@@ -172,6 +177,10 @@ static const struct signal_def table[] = {
 	  "the command line scores at or above the threshold (docs/scoring.md)" },
 	{ SIG_PARENT_SCORE, "parent-score", SIG_SUSPECTS, parent_score,
 	  "the parent's or grandparent's command line did" },
+	{ SIG_ANOMALY, "anomaly", SIG_SUSPECTS, anomaly,
+	  "the command line is an outlier of its group (python, perl, ruby, php, node, awk, lua, "
+	  "tcl, shell -c) in this host's baseline (`--baseline`, docs/baseline.md): unlike what "
+	  "that interpreter runs here" },
 };
 #define NSIG (sizeof(table) / sizeof(table[0]))
 
@@ -210,8 +219,10 @@ enum direction signals_direction(const struct verdict *v)
  * command line that came off the wire;
  * medium: a program on an outbound connection as its own stdin and stdout (an unknown binary, or
  * an interpreter running its own code), or a reverse-shell rule with one side on an outbound
- * connection; low: the score alone. A rule alone says nothing: partial matches are inherited down
- * a tree, and only the facts of the exec say whether its stdio is the network. */
+ * connection, or an anomaly with a network fact of the exec; low: the score or the anomaly alone.
+ * A rule alone says nothing: partial matches are inherited down a tree, and only the facts of the
+ * exec say whether its stdio is the network. An anomaly raises what the network facts say by one
+ * level, never to high on its own. */
 enum severity signals_severity(const struct verdict *v, uint32_t sig)
 {
 	bool cmds = (sig & SIG_INTERPRETER) && (sig & SIG_CMD_STDIN);
@@ -228,6 +239,8 @@ enum severity signals_severity(const struct verdict *v, uint32_t sig)
 		return SEV_MEDIUM;
 	if (rule && !v->rule_inbound && (in || out) && outbound)
 		return SEV_MEDIUM;
+	if (sig & SIG_ANOMALY)
+		return in || out ? SEV_MEDIUM : SEV_LOW;
 	return sig & SIG_SCORE ? SEV_LOW : SEV_NONE;
 }
 

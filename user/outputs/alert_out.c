@@ -1,15 +1,15 @@
-/* alert_out.c: writes an alert (the judge's finding, include/alert.h) as one line for people (plus
- * the matched events, indented) or as one JSON object per line with ECS field names (json-c).
- * `run` and `replay` both write through here. */
+/* alert_out.c: the alert record's own helpers (its name, severity and direction names, the
+ * command line it keeps) and the line for people (plus the matched events, indented); the JSON
+ * documents are alert_ecs.c and alert_ocsf.c. `run` and `replay` both write through here. */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <json-c/json.h>
 #include "alert.h"
 #include "cmdsrc.h"
 #include "interp.h"
+#include "outfmt.h"
 #include "trace_fmt.h"
 
 const char *alert_name(const struct alert *a)
@@ -55,16 +55,55 @@ void alert_peer_ip(const struct sw_fd *s, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-static void wall_time(char *buf, size_t len)
+/* A cut at a character boundary: not inside a UTF-8 sequence (continuation bytes 10xxxxxx). */
+static size_t char_start(const char *s, size_t i, size_t len, int dir)
+{
+	for (int k = 0; k < 3 && i > 0 && i < len && ((uint8_t)s[i] & 0xc0) == 0x80; k++)
+		i = dir < 0 ? i - 1 : i + 1;
+	return i;
+}
+
+void alert_set_cmd(struct alert *a, const char *s, size_t len, bool source_cut)
+{
+	const size_t cap = sizeof(a->cmd) - 1;
+	char mark[48];
+	size_t m, head, tail;
+
+	a->cmd_trunc = source_cut;
+	a->cmd_len = source_cut || len > UINT32_MAX ? 0 : (uint32_t)len;
+	if (len <= cap) {
+		memcpy(a->cmd, s, len);
+		a->cmd[len] = '\0';
+		return;
+	}
+	a->cmd_trunc = true;
+	m = (size_t)snprintf(mark, sizeof(mark), "[...%zu bytes cut...]", len);  /* the longest */
+	head = char_start(s, (cap - m) / 2, len, -1);
+	tail = char_start(s, len - (cap - m - head), len, +1);
+	m = (size_t)snprintf(mark, sizeof(mark), "[...%zu bytes cut...]", tail - head);
+	memcpy(a->cmd, s, head);
+	memcpy(a->cmd + head, mark, m);
+	memcpy(a->cmd + head + m, s + tail, len - tail);
+	a->cmd[head + m + len - tail] = '\0';
+}
+
+uint64_t out_wall_now_ns(void)
 {
 	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void out_wall_time(char *buf, size_t len, uint64_t wall_ns)
+{
+	time_t sec = (time_t)(wall_ns / 1000000000ull);
 	struct tm tm;
 	size_t n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	gmtime_r(&sec, &tm);
 	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%06ldZ", ts.tv_nsec / 1000);
+	snprintf(buf + n, len - n, ".%06uZ", (unsigned)(wall_ns % 1000000000ull / 1000));
 }
 
 double alert_delay_ms(const struct alert *a)
@@ -84,7 +123,7 @@ int alert_write_text(FILE *f, const struct alert *a)
 {
 	char when[48], sigs[128], ip[INET6_ADDRSTRLEN];
 
-	wall_time(when, sizeof(when));
+	out_wall_time(when, sizeof(when), out_wall_now_ns());
 	signals_str(a->signals, sigs, sizeof(sigs));
 	fprintf(f, "%s ALERT %s severity=%s pid=%" PRIu32 " ppid=%" PRIu32, when, alert_name(a),
 		severity_name(a->severity), a->pid, a->ppid);
@@ -96,6 +135,14 @@ int alert_write_text(FILE *f, const struct alert *a)
 	if (a->interp[0])
 		fprintf(f, " interp=%s(%s) commands=%s", a->interp, interp_by_name(a->interp_by),
 			cmdsrc_name(a->cmdsrc));
+	if (a->container[0])
+		fprintf(f, " container=%s:%.12s", a->ctr_runtime, a->container);
+	if (a->ctr_name[0])
+		put_quoted(f, "container_name", a->ctr_name);
+	if (a->ctr_image[0])
+		put_quoted(f, "image", a->ctr_image);
+	if (a->pod_name[0] || a->pod_uid[0])
+		put_quoted(f, "pod", a->pod_name[0] ? a->pod_name : a->pod_uid);
 	if (a->has_peer) {
 		alert_peer_ip(&a->peer, ip, sizeof(ip));
 		fprintf(f, a->peer.family == AF_INET6 ? " remote=[%s]:%u" : " remote=%s:%u", ip,
@@ -107,6 +154,8 @@ int alert_write_text(FILE *f, const struct alert *a)
 	if (a->pscore >= 0)
 		fprintf(f, " parent_score=%.3f", a->pscore);
 	fprintf(f, " signals=%s delay=%.3fms", sigs, alert_delay_ms(a));
+	if (a->cmd_trunc)
+		fprintf(f, a->cmd_len ? " cmd_truncated=%u" : " cmd_truncated=?", a->cmd_len);
 	if (a->killed)
 		fprintf(f, " killed=%s", a->killed_in_kernel ? "kernel,at-exec" : "user-space");
 	if (a->killed && !a->killed_in_kernel)
@@ -118,95 +167,5 @@ int alert_write_text(FILE *f, const struct alert *a)
 	fputc('\n', f);
 	for (unsigned i = 0; i < a->nmatched; i++)
 		fprintf(f, "    %s\n", a->matched[i]);
-	return ferror(f) ? -1 : 0;
-}
-
-static void add(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void add_peer(json_object *o, const struct alert *a)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	if (!a->has_peer)
-		return;
-	add(o, "network.direction", json_object_new_string(direction_name(a->direction)));
-	alert_peer_ip(&a->peer, ip, sizeof(ip));
-	add(o, "destination.ip", json_object_new_string(ip));
-	add(o, "destination.port", json_object_new_int(a->peer.pport));
-	if (a->peer.lport)
-		add(o, "source.port", json_object_new_int(a->peer.lport));
-}
-
-/* ECS event.severity, a number: what Elastic's rules use for low, medium, high. */
-static const int severity_score[] = { 0, 21, 47, 73 };
-
-static void add_signal(void *ctx, const char *name)
-{
-	json_object_array_add(ctx, json_object_new_string(name));
-}
-
-static void add_nonempty(json_object *o, const char *key, const char *s)
-{
-	if (s[0])
-		add(o, key, json_object_new_string(s));
-}
-
-int alert_write_json(FILE *f, const struct alert *a)
-{
-	json_object *o = json_object_new_object(), *m = json_object_new_array();
-	json_object *sigs = json_object_new_array();
-	char when[48], uid[16];
-
-	wall_time(when, sizeof(when));
-	snprintf(uid, sizeof(uid), "%" PRIu32, a->uid);
-	add(o, "@timestamp", json_object_new_string(when));
-	add(o, "event.kind", json_object_new_string("alert"));
-	add(o, "event.module", json_object_new_string("shellwatch"));
-	add(o, "event.id", json_object_new_int64(a->id));
-	add(o, "rule.name", json_object_new_string(alert_name(a)));
-	add(o, "event.severity", json_object_new_int(severity_score[a->severity]));
-	add(o, "shellwatch.severity", json_object_new_string(severity_name(a->severity)));
-	add_nonempty(o, "host.name", a->host);
-	add(o, "process.pid", json_object_new_int64(a->pid));
-	add(o, "process.parent.pid", json_object_new_int64(a->ppid));
-	add_nonempty(o, "process.entity_id", a->entity_id);
-	add_nonempty(o, "process.parent.entity_id", a->parent_entity_id);
-	add(o, "process.name", json_object_new_string(a->comm));
-	add(o, "process.parent.name", json_object_new_string(a->pcomm));
-	add(o, "process.executable", json_object_new_string(a->exe));
-	add(o, "process.command_line", json_object_new_string(a->cmd));
-	add(o, "process.parent.command_line", json_object_new_string(a->pcmd));
-	if (a->has_uid)
-		add(o, "user.id", json_object_new_string(uid));
-	add_peer(o, a);
-	if (a->score >= 0)
-		add(o, "shellwatch.score", json_object_new_double(a->score));
-	if (a->pscore >= 0)
-		add(o, "shellwatch.parent_score", json_object_new_double(a->pscore));
-	if (a->interp[0]) {
-		add(o, "shellwatch.interpreter", json_object_new_string(a->interp));
-		add(o, "shellwatch.interpreter_by",
-		    json_object_new_string(interp_by_name(a->interp_by)));
-		add(o, "shellwatch.command_source", json_object_new_string(cmdsrc_name(a->cmdsrc)));
-	}
-	if (a->suppressed_by)
-		add(o, "shellwatch.suppressed_by", json_object_new_string(a->suppressed_by));
-	signals_each(a->signals, add_signal, sigs);
-	add(o, "shellwatch.signals", sigs);
-	add(o, "shellwatch.delay_ms", json_object_new_double(alert_delay_ms(a)));
-	for (unsigned i = 0; i < a->nmatched; i++)
-		json_object_array_add(m, json_object_new_string(a->matched[i]));
-	add(o, "shellwatch.matched", m);
-	if (a->killed)
-		add(o, "shellwatch.killed", json_object_new_string(a->killed_in_kernel ? "kernel" : "user-space"));
-	if (a->killed)
-		add(o, "shellwatch.killed_ms",
-		    json_object_new_double((double)(a->kill_ns - a->exec_ns) / 1e6));
-	fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
 	return ferror(f) ? -1 : 0;
 }

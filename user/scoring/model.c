@@ -1,47 +1,103 @@
 /* model.c: load, save and evaluate the linear scoring model (format in include/model.h and
- * docs/scoring.md). Parsing is strict: any malformed line is an error naming the line. */
+ * docs/scoring.md). Parsing is strict: any malformed line is an error naming the line, and so are
+ * a line longer than any model line, a NUL byte, a bucket given twice and anything after "end".
+ * A file is read a line at a time, so whatever it is (/dev/zero), memory stays small. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
 
+#define LINE_MAX_MODEL 255      /* longer than any line of the format */
+
+/* The lines of a model: from text (p..end) or from a file f. */
 struct reader {
 	const char *p, *end;
+	FILE *f;
+	const char *name;       /* file name for messages */
 	unsigned line;
-	char buf[256];
+	const char *bad;        /* why the last line is no model line (too long, a NUL byte) */
+	char buf[LINE_MAX_MODEL + 1];
 };
 
-/* Next line into r->buf (NUL-terminated, cut at 255 bytes); false at end of text. */
-static bool next_line(struct reader *r)
+/* One line of f into r->buf: its length, or -1 at the end of the file. A longer line is
+ * marked by a length of LINE_MAX_MODEL + 1 and not read further. */
+static long file_line(struct reader *r)
+{
+	long n = 0;
+	int c;
+
+	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
+		if (n == LINE_MAX_MODEL)
+			return n + 1;
+		r->buf[n++] = (char)c;
+	}
+	return c == EOF && n == 0 ? -1 : n;
+}
+
+/* One line of the text into r->buf, as file_line(). */
+static long text_line(struct reader *r)
 {
 	const char *nl;
 	size_t n;
 
 	if (r->p >= r->end)
-		return false;
+		return -1;
 	nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
 	n = (size_t)((nl ? nl : r->end) - r->p);
-	if (n >= sizeof(r->buf))
-		n = sizeof(r->buf) - 1;
+	if (n > LINE_MAX_MODEL)
+		return LINE_MAX_MODEL + 1;
 	memcpy(r->buf, r->p, n);
-	r->buf[n] = '\0';
 	r->p = nl ? nl + 1 : r->end;
+	return (long)n;
+}
+
+/* Next line into r->buf (NUL-terminated); false at the end of the input, or with r->bad set for
+ * a line that no model has. */
+static bool next_line(struct reader *r)
+{
+	long n = r->f ? file_line(r) : text_line(r);
+
+	if (n < 0)
+		return false;
 	r->line++;
+	if (memchr(r->buf, '\0', (size_t)(n > LINE_MAX_MODEL ? LINE_MAX_MODEL : n)))
+		r->bad = "NUL byte in the line";
+	else if (n > LINE_MAX_MODEL)
+		r->bad = "line longer than 255 bytes";
+	if (r->bad)
+		return false;
+	r->buf[n] = '\0';
 	return true;
 }
 
+/* "NAME:LINE: what"; at the end of the input, the line after the last. */
 static int fail(char *err, size_t errlen, const struct reader *r, const char *what)
 {
-	snprintf(err, errlen, "model line %u: %s", r->line, what);
+	snprintf(err, errlen, "%s:%u: %s", r->name, r->line, what);
 	return -1;
 }
 
-/* "model line N: expected 'shellwatch-model 1'" and the like. */
+/* A line was expected: why there is none. */
+static int fail_missing(char *err, size_t errlen, struct reader *r, const char *what)
+{
+	if (r->bad)
+		return fail(err, errlen, r, r->bad);
+	r->line++;
+	if (r->line == 1)
+		snprintf(err, errlen, "%s:1: empty file, not a shellwatch model (docs/scoring.md)",
+			 r->name);
+	else
+		snprintf(err, errlen, "%s:%u: unexpected end of file: expected '%s'", r->name,
+			 r->line, what);
+	return -1;
+}
+
+/* "NAME:LINE: expected 'shellwatch-model 1'" and the like. */
 static int fail_item(char *err, size_t errlen, const struct reader *r, const char *what,
 		     const char *item)
 {
-	snprintf(err, errlen, "model line %u: %s '%s' (not a shellwatch model? docs/scoring.md)",
+	snprintf(err, errlen, "%s:%u: %s '%s' (not a shellwatch model? docs/scoring.md)", r->name,
 		 r->line, what, item);
 	return -1;
 }
@@ -52,7 +108,9 @@ static int header(struct reader *r, const char *key, double *v, char *err, size_
 	size_t k = strlen(key);
 	char *e;
 
-	if (!next_line(r) || strncmp(r->buf, key, k) || r->buf[k] != ' ')
+	if (!next_line(r))
+		return fail_missing(err, errlen, r, key);
+	if (strncmp(r->buf, key, k) || r->buf[k] != ' ')
 		return fail_item(err, errlen, r, "expected", key);
 	errno = 0;
 	*v = strtod(r->buf + k + 1, &e);
@@ -63,96 +121,106 @@ static int header(struct reader *r, const char *key, double *v, char *err, size_
 
 static int expect(struct reader *r, const char *line, char *err, size_t errlen)
 {
-	if (!next_line(r) || strcmp(r->buf, line))
+	if (!next_line(r))
+		return fail_missing(err, errlen, r, line);
+	if (strcmp(r->buf, line))
 		return fail_item(err, errlen, r, "expected", line);
+	return 0;
+}
+
+/* "bucket weight": a decimal bucket below 2^bits, given once; a finite weight. */
+static int weight_line(struct model *m, struct reader *r, uint8_t *seen, char *err, size_t errlen)
+{
+	unsigned long b;
+	double w;
+	char *e, *ws;
+
+	if (r->buf[0] < '0' || r->buf[0] > '9')
+		return fail(err, errlen, r, "bad bucket");
+	errno = 0;
+	b = strtoul(r->buf, &e, 10);
+	if (errno || *e != ' ' || b >= (1ul << m->bits))
+		return fail(err, errlen, r, "bad bucket");
+	if (seen[b / 8] & (1u << (b % 8)))
+		return fail(err, errlen, r, "bucket given twice");
+	seen[b / 8] |= (uint8_t)(1u << (b % 8));
+	ws = e + 1;
+	w = strtod(ws, &e);
+	if (errno || *e || e == ws || *ws == ' ' || !isfinite(w))
+		return fail(err, errlen, r, "bad weight");
+	m->w[b] = (float)w;
 	return 0;
 }
 
 static int parse_weights(struct model *m, struct reader *r, double count, char *err, size_t errlen)
 {
-	for (double i = 0; i < count; i++) {
-		unsigned long b;
-		double w;
-		char *e;
+	uint8_t *seen = calloc((1u << m->bits) / 8, 1);
+	int rc = 0;
 
-		if (!next_line(r))
-			return fail(err, errlen, r, "missing weights");
-		errno = 0;
-		b = strtoul(r->buf, &e, 10);
-		if (e == r->buf || *e != ' ' || b >= (1ul << m->bits))
-			return fail(err, errlen, r, "bad bucket");
-		w = strtod(e + 1, &e);
-		if (errno || *e || !isfinite(w))
-			return fail(err, errlen, r, "bad weight");
-		m->w[b] = (float)w;
-	}
-	return expect(r, "end", err, errlen);
+	if (!seen)
+		return fail(err, errlen, r, "out of memory");
+	for (double i = 0; i < count && !rc; i++)
+		rc = next_line(r) ? weight_line(m, r, seen, err, errlen)
+				  : fail_missing(err, errlen, r, "bucket weight");
+	free(seen);
+	if (rc || expect(r, "end", err, errlen))
+		return -1;
+	if (next_line(r) || r->bad)
+		return fail(err, errlen, r, r->bad ? r->bad : "text after 'end'");
+	return 0;
 }
 
-int model_parse(struct model *m, const char *text, size_t len, char *err, size_t errlen)
+static int parse(struct model *m, struct reader *r, char *err, size_t errlen)
 {
-	struct reader r = { .p = text, .end = text + len };
 	double bits, count;
 
 	memset(m, 0, sizeof(*m));
-	if (expect(&r, "shellwatch-model 1", err, errlen) || expect(&r, "kind linear", err, errlen) ||
-	    expect(&r, "features fnv1a32-unigram-bigram-piece-binary", err, errlen) ||
-	    header(&r, "bits", &bits, err, errlen) || header(&r, "bias", &m->bias, err, errlen) ||
-	    header(&r, "threshold", &m->threshold, err, errlen) ||
-	    header(&r, "weights", &count, err, errlen))
+	if (expect(r, "shellwatch-model 1", err, errlen) || expect(r, "kind linear", err, errlen) ||
+	    expect(r, "features fnv1a32-unigram-bigram-piece-binary", err, errlen) ||
+	    header(r, "bits", &bits, err, errlen) || header(r, "bias", &m->bias, err, errlen) ||
+	    header(r, "threshold", &m->threshold, err, errlen) ||
+	    header(r, "weights", &count, err, errlen))
 		return -1;
 	if (bits < FEAT_BITS_MIN || bits > FEAT_BITS_MAX || bits != (unsigned)bits)
-		return fail(err, errlen, &r, "bits out of range");
-	if (count < 0 || count > (double)(1u << (unsigned)bits) || m->threshold < 0 || m->threshold > 1)
-		return fail(err, errlen, &r, "weights count or threshold out of range");
+		return fail(err, errlen, r, "bits out of range");
+	if (count < 0 || count > (double)(1u << (unsigned)bits) ||
+	    count != (double)(uint32_t)count || m->threshold < 0 || m->threshold > 1)
+		return fail(err, errlen, r, "weights count or threshold out of range");
 	m->bits = (unsigned)bits;
 	m->w = calloc(1u << m->bits, sizeof(float));
 	if (!m->w)
-		return fail(err, errlen, &r, "out of memory");
-	if (parse_weights(m, &r, count, err, errlen)) {
+		return fail(err, errlen, r, "out of memory");
+	if (parse_weights(m, r, count, err, errlen)) {
 		model_free(m);
 		return -1;
 	}
 	return 0;
 }
 
+int model_parse(struct model *m, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct reader r = { .p = text, .end = text + len, .name = "model" };
+
+	return parse(m, &r, err, errlen);
+}
+
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t cap = 0, len = 0, got;
+	struct reader r = { .name = path };
 	int rc;
 
-	if (!f) {
+	r.f = fopen(path, "rb");
+	if (!r.f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		if (len == cap) {
-			char *nt = realloc(text, cap = cap ? 2 * cap : 1 << 16);
-
-			if (!nt) {
-				free(text);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			text = nt;
-		}
-		got = fread(text + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	if (rc)
-		snprintf(err, errlen, "%s: read error", path);
-	else if ((rc = model_parse(m, text, len, err, errlen))) {
-		char tmp[256];
-
-		snprintf(tmp, sizeof(tmp), "%s", err);
-		snprintf(err, errlen, "%s: %s", path, tmp);
+	rc = parse(m, &r, err, errlen);
+	if (ferror(r.f)) {
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+		model_free(m);
+		rc = -1;
 	}
-	free(text);
+	fclose(r.f);
 	return rc;
 }
 

@@ -503,11 +503,7 @@ static void on_bad(void *ctx, uint64_t line, const char *why)
 {
 	struct conv *c = ctx;
 
-	c->st->bad++;
-	if (c->st->bad <= AUDITD_SHOW_BAD)
-		fprintf(stderr, "%s:%llu: %s\n", c->name, (unsigned long long)line, why);
-	else if (c->st->bad == AUDITD_SHOW_BAD + 1)
-		fprintf(stderr, "%s: more bad records: counted, not shown\n", c->name);
+	trace_bad_line(c->name, line, why, c->st);
 	if (c->strict && !c->rc)
 		c->rc = -1;
 }
@@ -565,13 +561,21 @@ static void summary(struct conv *c)
 		(unsigned long long)e->procs_evicted);
 }
 
+static int on_line(void *ctx, char *line, size_t len, bool cut)
+{
+	struct conv *c = ctx;
+
+	if (cut)
+		auditd_feed_cut(c->r);
+	else
+		auditd_feed_line(c->r, line, len);
+	return c->rc;
+}
+
 int auditd_read_events(FILE *f, const char *name, bool strict, sw_event_cb cb, void *ctx,
 		       struct sw_read_stats *st, struct auditd_event_stats *es)
 {
 	struct conv *c = conv_new();
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
 	int rc;
 
 	if (!c) {
@@ -579,23 +583,15 @@ int auditd_read_events(FILE *f, const char *name, bool strict, sw_event_cb cb, v
 		return -1;
 	}
 	c->name = name, c->strict = strict, c->cb = cb, c->ctx = ctx, c->st = st;
-	while (!c->rc && (n = getline(&line, &cap, f)) >= 0) {
-		st->lines++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		auditd_feed_line(c->r, line, (size_t)n);
-	}
-	if (!c->rc)
+	rc = trace_read_lines(f, name, on_line, c, st);
+	if (!c->rc && !rc)
 		auditd_finish(c->r);
-	if (!c->rc && ferror(f)) {
-		fprintf(stderr, "%s: read error\n", name);
-		c->rc = -1;
-	}
+	if (!c->rc)
+		c->rc = rc;
 	summary(c);
 	if (es)
 		*es = c->es;
 	rc = c->rc;
-	free(line);
 	conv_free(c);
 	return rc;
 }

@@ -615,7 +615,9 @@ void auditd_feed_line(struct auditd_reader *r, const char *line, size_t len)
 	enum rec t;
 
 	r->st.lines++;
-	if (!ty) {
+	if (memchr(line, '\0', len)) {             /* auditd hex-encodes such values */
+		bad_record(r, "NUL byte in the record");
+	} else if (!ty) {
 		if (!blank(line, len)) {
 			r->st.not_audit++;
 			if (r->bad)
@@ -624,6 +626,13 @@ void auditd_feed_line(struct auditd_reader *r, const char *line, size_t len)
 	} else if ((t = rec_type(ty, end)) != REC_OTHER) {
 		feed_record(r, t, ty, end);
 	}
+	flush_stale(r);
+}
+
+void auditd_feed_cut(struct auditd_reader *r)
+{
+	r->st.lines++;
+	bad_record(r, "record longer than 256 KiB (SW_LINE_MAX): skipped");
 	flush_stale(r);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "event.h"
+#include "container.h"
 #include "interp.h"
 
 enum sw_kind sw_kind_of_call(struct sw_str c)
@@ -274,12 +275,39 @@ static void dup_facts(struct sw_event *ev)
 	parse_fd_detail(ev, &d->src, "peer", "local", "pipe");
 }
 
+/* ctr=RUNTIME:ID, pod=UID, ns_pid=, pidns=, netns= (docs/trace-format.md). */
+static void parse_container(const struct sw_event *ev, struct sw_exec_facts *x)
+{
+	const struct sw_str *v = sw_event_arg(ev, "ctr"), *pod = sw_event_arg(ev, "pod");
+	const char *colon = v ? memchr(v->p, ':', v->len) : NULL;
+	char rt[16];
+	size_t n;
+
+	if (!colon)
+		return;
+	n = (size_t)(colon - v->p);
+	if (n >= sizeof(rt))
+		return;
+	memcpy(rt, v->p, n);
+	rt[n] = '\0';
+	x->ctr_runtime = (uint8_t)ctr_runtime_parse(rt);
+	if (x->ctr_runtime == CTR_NONE)
+		return;
+	x->ctr_id = (struct sw_str){ colon + 1, (uint32_t)(v->len - n - 1) };
+	if (pod)
+		x->pod_uid = *pod;
+	x->ns_pid = (uint32_t)arg_u64(ev, "ns_pid");
+	x->pidns = (uint32_t)arg_u64(ev, "pidns");
+	x->netns = (uint32_t)arg_u64(ev, "netns");
+}
+
 static void exec_facts(struct sw_event *ev)
 {
 	static const char *const fdn[] = { "fd0", "fd1", "fd2" };
 	static const char *const peern[] = { "peer0", "peer1", "peer2" };
 	static const char *const localn[] = { "local0", "local1", "local2" };
 	static const char *const pipen[] = { "pipe0", "pipe1", "pipe2" };
+	static const char *const ownern[] = { "owner0", "owner1", "owner2" };
 	struct sw_exec_facts *x = &ev->exec;
 	const struct sw_str *exe = sw_event_arg(ev, "exe"), *argv = sw_event_arg(ev, "argv"), *v;
 
@@ -290,6 +318,7 @@ static void exec_facts(struct sw_event *ev)
 	x->pstart_ns = arg_u64(ev, "pstart");
 	if ((v = sw_event_arg(ev, "cmd_from_net")))
 		x->cmd_from_net = sw_str_eqc(*v, "self") ? 1 : sw_str_eqc(*v, "parent") ? 2 : 0;
+	parse_container(ev, x);
 	if ((v = sw_event_arg(ev, "interp"))) {
 		x->interp = *v;
 		v = sw_event_arg(ev, "interp_by");
@@ -303,6 +332,7 @@ static void exec_facts(struct sw_event *ev)
 		x->stdio_known = true;
 		parse_fd_kind(k, &x->stdio[i]);
 		parse_fd_detail(ev, &x->stdio[i], peern[i], localn[i], pipen[i]);
+		x->stdio[i].owner = (uint32_t)arg_u64(ev, ownern[i]);
 	}
 }
 

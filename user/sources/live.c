@@ -1,5 +1,6 @@
-/* live.c: the loader. open -> configure rodata -> load -> attach, then the ring-buffer consumer
- * that decodes each record once (live_decode) and hands it to the caller's callback. One cleanup
+/* live.c: the loader. open -> configure rodata -> load -> attach, then the consumer of the two
+ * ring buffers (execs, events): records are queued (livequeue.c), handed on in time order, each
+ * decoded once (live_decode) for the caller's callback. One cleanup
  * path (live_close) frees whatever was set up. Errors come back as one line naming the problem and
  * what to do; libbpf's own messages are printed only with opts->verbose.
  */
@@ -11,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "interpid.h"
 #include "live.h"
+#include "livequeue.h"
 #include "probe.h"
 #include "shellwatch.skel.h"
 
@@ -24,7 +27,11 @@
 
 struct live {
 	struct shellwatch_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring_buffer *rb_exec; /* the execs ring: always read first */
+	struct ring_buffer *rb_ev;   /* the events ring: read while the queue has room */
+	int epfd;                    /* waits on both (their epoll fds) */
+	int backlog;                 /* the queue filled up: the events ring may hold more */
+	struct livequeue *q;
 	struct bpf_link *links[LIVE_MAX_LINKS];
 	int nlinks;
 	int ncpus;
@@ -182,6 +189,41 @@ static void fill_interps(struct live *lv)
 	}
 }
 
+/* Two ring_buffer managers, not one with both rings: libbpf stops a poll at the first callback
+ * error, so with one manager a full queue of events (-ENOSPC from the events ring) could keep the
+ * execs ring from ever being read during a flood. */
+static int open_rings(struct live *lv)
+{
+	struct epoll_event e = { .events = EPOLLIN };
+
+	lv->rb_exec = ring_buffer__new(bpf_map__fd(lv->skel->maps.execs), livequeue_take_exec,
+				       lv->q, NULL);
+	lv->rb_ev = ring_buffer__new(bpf_map__fd(lv->skel->maps.events), livequeue_take_event,
+				     lv->q, NULL);
+	lv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!lv->rb_exec || !lv->rb_ev || lv->epfd < 0)
+		return -1;
+	if (epoll_ctl(lv->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(lv->rb_exec), &e) ||
+	    epoll_ctl(lv->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(lv->rb_ev), &e))
+		return -1;
+	return 0;
+}
+
+/* Take what the rings hold into the queue: every exec, and other events while there is room (a
+ * full queue is -ENOSPC from the callback: the rest waits in the kernel). */
+static int take(struct live *lv)
+{
+	int a = ring_buffer__consume(lv->rb_exec), b;
+
+	if (a < 0 && a != -ENOSPC)
+		return a;
+	b = livequeue_events_full(lv->q) ? 0 : ring_buffer__consume(lv->rb_ev);
+	if (b < 0 && b != -ENOSPC)
+		return b;
+	lv->backlog = livequeue_events_full(lv->q);
+	return (a > 0 ? a : 0) + (b > 0 ? b : 0);
+}
+
 static int load_and_attach(struct live *lv, const struct live_opts *o, char *why, size_t len)
 {
 	int err;
@@ -204,9 +246,10 @@ static int load_and_attach(struct live *lv, const struct live_opts *o, char *why
 	if (attach_all(lv, why, len))
 		return -1;
 	prime_socket_ops();
-	lv->rb = ring_buffer__new(bpf_map__fd(lv->skel->maps.events), on_record, lv, NULL);
-	if (!lv->rb) {
-		say(why, len, "cannot read the ring buffer: %s", strerror(errno));
+	lv->q = livequeue_new();
+	if (!lv->q || open_rings(lv)) {
+		say(why, len, "cannot read the ring buffers: %s", lv->q ? strerror(errno) :
+			      "out of memory");
 		return -1;
 	}
 	return 0;
@@ -224,6 +267,7 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 		say(why, len, "out of memory");
 		return NULL;
 	}
+	lv->epfd = -1;
 	lv->on_event = o->on_event;
 	lv->cb_ctx = o->cb_ctx;
 	lv->interps = interpid_scan("/");
@@ -240,20 +284,27 @@ struct live *live_open(const struct live_opts *o, char *why, size_t len)
 	return lv;
 }
 
-/* One slice: wait up to ms for a wake-up, then take whatever is in the ring (the kernel side does
- * not wake us for ordinary events, so a timeout is the normal way out). A signal also takes what
- * is there: the caller then tells the judge that time has moved on (judge_tick), which is only
- * true once every event from before is delivered. */
+/* One slice: wait up to ms for a wake-up, then take whatever is in the rings (the kernel side does
+ * not wake us for ordinary events, so a timeout is the normal way out) into the queue, and hand
+ * it on in time order. A full queue of other events (a flood) is not an error: the rest waits in
+ * the kernel, and the execs taken so far go on now; the next slice then does not wait (events do
+ * not wake us, so waiting would leave a backlog behind at a queue per slice). A signal also takes what is there: the caller
+ * then tells the judge that time has moved on (judge_tick), which is only true once every event
+ * from before is delivered. */
 static int poll_slice(struct live *lv, int ms)
 {
-	int n = ring_buffer__poll(lv->rb, ms), m;
+	struct epoll_event e[2];
+	int n = epoll_wait(lv->epfd, e, 2, lv->backlog ? 0 : ms), m;
 
-	if (n < 0 && n != -EINTR)
-		return n;
-	m = ring_buffer__consume(lv->rb);
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	m = take(lv);
 	if (m < 0)
 		return m;
-	return n == -EINTR ? -EINTR : n + m;
+	m = livequeue_deliver(lv->q, on_record, lv);
+	if (m < 0)
+		return m;
+	return n < 0 ? -EINTR : m;
 }
 
 int live_poll(struct live *lv, int timeout_ms)
@@ -272,6 +323,27 @@ int live_poll(struct live *lv, int timeout_ms)
 	}
 }
 
+int live_drain(struct live *lv)
+{
+	int n = 0, m, round;
+
+	/* Bounded: producers may go on writing while we read; 4096 rounds of a full queue is far
+	 * more than both rings hold. */
+	for (round = 0; round < 4096; round++) {
+		m = take(lv);
+		if (m < 0)
+			return m;
+		if (m == 0 && !lv->backlog)
+			break;
+		m = livequeue_deliver(lv->q, on_record, lv);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	m = livequeue_deliver(lv->q, on_record, lv);
+	return m < 0 ? m : n + m;
+}
+
 void live_stats(const struct live *lv, struct live_stats *st)
 {
 	struct wire_counters *c;
@@ -287,7 +359,9 @@ void live_stats(const struct live *lv, struct live_stats *st)
 	for (int i = 0; i < lv->ncpus; i++) {
 		st->filtered += c[i].filtered;
 		st->dropped += c[i].dropped;
+		st->exec_dropped += c[i].exec_dropped;
 	}
+	st->bad += livequeue_bad(lv->q);
 	free(c);
 }
 
@@ -300,7 +374,11 @@ void live_close(struct live *lv)
 {
 	if (!lv)
 		return;
-	ring_buffer__free(lv->rb);
+	ring_buffer__free(lv->rb_exec);
+	ring_buffer__free(lv->rb_ev);
+	if (lv->epfd >= 0)
+		close(lv->epfd);
+	livequeue_free(lv->q);
 	for (int i = 0; i < lv->nlinks; i++)
 		bpf_link__destroy(lv->links[i]);
 	shellwatch_bpf__destroy(lv->skel);

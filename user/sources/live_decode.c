@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "container.h"
 #include "live_decode.h"
+#include "wirecmd.h"
 
 static const char *const call_names[WIRE_C_MAX] = {
 	[WIRE_C_ACCEPT] = "accept",   [WIRE_C_ACCEPT4] = "accept4", [WIRE_C_CONNECT] = "connect",
@@ -153,6 +155,8 @@ static void to_sw_fd(struct sw_fd *out, const struct wire_fd *f)
 		out->ino = f->ino;
 		out->dev = f->dev;
 	}
+	if (f->kind == WIRE_FD_PIPE || (f->kind == WIRE_FD_SOCK && f->family == AF_UNIX))
+		out->owner = f->owner;
 }
 
 static void decode_sock(struct builder *b, const struct wire_sock_ev *e, uint16_t call)
@@ -244,35 +248,50 @@ static struct sw_str put_argv(struct builder *b, const struct wire_exec *e)
 	return s;
 }
 
-/* The first line of what was received, without its line end and surrounding blanks. */
-static struct sw_str first_line(const char *d, size_t n)
+/* The new command line is what was just received (wirecmd.h), within 10 s. */
+static bool received_command(const struct wire_exec *e)
 {
-	size_t i = 0, end;
+	size_t n = e->recv_len < WIRE_RECV_MAX ? e->recv_len : WIRE_RECV_MAX;
 
-	while (i < n && (d[i] == ' ' || d[i] == '\t'))
-		i++;
-	for (end = i; end < n && d[end] != '\n' && d[end] != '\r' && d[end]; end++)
-		;
-	while (end > i && (d[end - 1] == ' ' || d[end - 1] == '\t'))
-		end--;
-	return (struct sw_str){ d + i, (uint32_t)(end - i) };
+	return n && e->recv_age <= 10000000000ull &&
+	       wirecmd_match(e->recv, n, n == WIRE_RECV_MAX, e->argv,
+			     e->argv_len < WIRE_ARGV_MAX ? e->argv_len : WIRE_ARGV_MAX);
 }
 
-/* The new command line is what was just received: the whole argv, or the string after a -c
- * option (sh -c LINE, what popen, system and exec with a shell run), each up to its line end as
- * the received data is (a loop passes the line with its newline, or without). */
-static bool received_command(const struct wire_exec *e, struct sw_str argv)
+/* Which container, from the cgroup names the kernel read (container.h): ctr=RUNTIME:ID, pod=,
+ * and there only the namespaces. The names are cut to WIRE_CGROUP_NAME by the kernel and
+ * NUL-terminated here. */
+static void decode_container(struct builder *b, const struct wire_exec *e)
 {
-	struct sw_str line = first_line(e->recv, e->recv_len < WIRE_RECV_MAX ? e->recv_len :
-										  WIRE_RECV_MAX);
-	const char *c;
+	char names[CTR_NAME_DEPTH][WIRE_CGROUP_NAME + 1];
+	const char *np[CTR_NAME_DEPTH];
+	struct sw_exec_facts *x = &b->ev->exec;
+	struct ctr_ref c;
+	struct sw_str v;
 
-	if (!line.len || e->recv_age > 10000000000ull)
-		return false;
-	if (sw_str_eq(line, first_line(argv.p, argv.len)))
-		return true;
-	c = memmem(argv.p, argv.len, " -c ", 4);
-	return c && sw_str_eq(line, first_line(c + 4, (size_t)(argv.p + argv.len - c - 4)));
+	for (int i = 0; i < CTR_NAME_DEPTH; i++) {
+		size_t n = strnlen(e->cgroup[i], WIRE_CGROUP_NAME);
+
+		memcpy(names[i], e->cgroup[i], n);
+		names[i][n] = '\0';
+		np[i] = names[i];
+	}
+	if (!ctr_from_cgroup_names(np, &c))
+		return;
+	v = put_fmt(b, "%s:%s", ctr_runtime_name(c.runtime), c.id);
+	if (!v.len)
+		return;
+	add(b, "ctr", v);
+	x->ctr_runtime = (uint8_t)c.runtime;
+	x->ctr_id = (struct sw_str){ v.p + strlen(ctr_runtime_name(c.runtime)) + 1, CTR_ID_LEN };
+	if (c.pod_uid[0]) {
+		x->pod_uid = put_bytes(b, c.pod_uid, strlen(c.pod_uid));
+		add(b, "pod", x->pod_uid);
+	}
+	x->ns_pid = e->ns_pid, x->pidns = e->pidns, x->netns = e->netns;
+	add_int(b, "ns_pid", e->ns_pid);
+	add_int(b, "pidns", e->pidns);
+	add_int(b, "netns", e->netns);
 }
 
 static void decode_exec(struct builder *b, const struct wire_exec *e)
@@ -281,6 +300,7 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 	static const char *const peern[] = { "peer0", "peer1", "peer2" };
 	static const char *const localn[] = { "local0", "local1", "local2" };
 	static const char *const pipen[] = { "pipe0", "pipe1", "pipe2" };
+	static const char *const ownern[] = { "owner0", "owner1", "owner2" };
 	size_t exe_len = strnlen(e->exe, WIRE_EXE_MAX);
 	struct sw_exec_facts *x = &b->ev->exec;
 
@@ -300,6 +320,8 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 			add(b, pipen[i], put_fmt(b, "%u:%llu", f->dev, (unsigned long long)f->ino));
 		if ((f->kind == WIRE_FD_PIPE || f->kind == WIRE_FD_FIFO) && !f->ino)
 			x->stdio[i].dev = 0;
+		if (x->stdio[i].owner)
+			add_int(b, ownern[i], x->stdio[i].owner);
 		if (f->kind != WIRE_FD_SOCK || !is_inet(f->family))
 			continue;
 		add(b, peern[i], put_endpoint(b, f->family, f->paddr, f->pport));
@@ -309,7 +331,8 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 		add_int(b, "pstart", (long long)e->pstart);
 	if (e->killed)
 		add(b, "killed", sw_str_c("1"));
-	if (e->recv_from && received_command(e, x->argv)) {
+	decode_container(b, e);
+	if (e->recv_from && received_command(e)) {
 		x->cmd_from_net = e->recv_from == 1 ? 1 : 2;
 		add(b, "cmd_from_net", sw_str_c(x->cmd_from_net == 1 ? "self" : "parent"));
 	}

@@ -121,6 +121,11 @@ static const struct {
 	{ "connect", "outgoing connections are not seen (reverse shells go undetected)" },
 	{ "accept4", "accepted connections via accept4 are not seen (bind shells may go undetected)" },
 	{ "accept", "accepted connections are not seen (bind shells may go undetected)" },
+	{ "pipe2", "pipe creators are not known (a relay through another process's pipes "
+		   "is not tied to its connection)" },
+	{ "pipe", "pipe creators are not known for pipe(2) (pipe2 still is)" },
+	{ "socketpair", "socketpair creators are not known (relays through AF_UNIX pairs are "
+			"not tied to their connection)" },
 	{ "dup3", "dup3 redirections are not seen" },
 	{ "dup2", "dup2 redirections of a socket onto stdio are not seen" },
 	{ "dup", "dup of sockets is not seen" },

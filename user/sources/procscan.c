@@ -201,6 +201,7 @@ static int read_stat(const char *root, uint32_t pid, struct procscan_entry *e)
 	return 0;
 }
 
+/* Uid: the real uid; NSpid: the last value is the pid in its own pid namespace. */
 static void read_uid(const char *root, uint32_t pid, struct procscan_entry *e)
 {
 	char path[128], line[256];
@@ -209,10 +210,57 @@ static void read_uid(const char *root, uint32_t pid, struct procscan_entry *e)
 	snprintf(path, sizeof(path), "%s/%u/status", root, pid);
 	if (!(f = fopen(path, "r")))
 		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %u", &e->uid) == 1)
-			break;
+	while (fgets(line, sizeof(line), f)) {
+		char *last = strrchr(line, '\t');
+
+		if (sscanf(line, "Uid: %u", &e->uid) != 1 && !strncmp(line, "NSpid:", 6) && last)
+			e->ns_pid = (uint32_t)strtoul(last + 1, NULL, 10);
+	}
 	fclose(f);
+}
+
+/* The cgroup path's last three names into e->cgroup (leaf first): the unified hierarchy's line,
+ * or the memory controller's when that one is the root (as the exec program chooses). */
+static void read_cgroup(const char *root, uint32_t pid, struct procscan_entry *e)
+{
+	char path[128], line[512], best[512] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/cgroup", root, pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':'), *q = p ? strchr(p + 1, ':') : NULL;
+
+		if (!q)
+			continue;
+		q[strcspn(q, "\n")] = '\0';
+		if ((!strncmp(line, "0::", 3) && strcmp(q + 1, "/")) ||
+		    (!best[0] && !strncmp(p, ":memory:", 8)))
+			snprintf(best, sizeof(best), "%s", q + 1);
+	}
+	fclose(f);
+	for (int i = 0; i < 3; i++) {
+		char *slash = strrchr(best, '/');
+
+		if (!slash)
+			break;
+		snprintf(e->cgroup[i], sizeof(e->cgroup[i]), "%s", slash + 1);
+		*slash = '\0';
+	}
+}
+
+static uint32_t ns_inode(const char *root, uint32_t pid, const char *ns)
+{
+	char path[128], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%u/ns/%s", root, pid, ns);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	return strchr(link, '[') ? (uint32_t)strtoul(strchr(link, '[') + 1, NULL, 10) : 0;
 }
 
 static void read_cmdline(const char *root, uint32_t pid, struct procscan_entry *e)
@@ -264,6 +312,9 @@ int procscan(const char *root, procscan_fn fn, void *ctx)
 			continue;   /* gone meanwhile */
 		read_cmdline(root, e.pid, &e);
 		read_uid(root, e.pid, &e);
+		read_cgroup(root, e.pid, &e);
+		e.pidns = ns_inode(root, e.pid, "pid");
+		e.netns = ns_inode(root, e.pid, "net");
 		snprintf(path, sizeof(path), "%s/%u/exe", root, e.pid);
 		n = readlink(path, e.exe, sizeof(e.exe) - 1);
 		e.exe[n > 0 ? n : 0] = '\0';
@@ -303,6 +354,8 @@ int procscan_event(const struct procscan_entry *e, uint64_t t_ns, struct sw_even
 	w.exe_ino = e->exe_ino;
 	w.exe_dev = e->exe_dev;
 	memcpy(w.fds, e->stdio, sizeof(w.fds));
+	memcpy(w.cgroup, e->cgroup, sizeof(w.cgroup));
+	w.ns_pid = e->ns_pid, w.pidns = e->pidns, w.netns = e->netns;
 	rc = live_decode(&w, sizeof(w), ev, scratch, cap);
 	if (rc)
 		return rc;

@@ -109,15 +109,19 @@ static void out_escaped(struct outbuf *o, const unsigned char *u, size_t len)
 	}
 }
 
-static void out_value(struct outbuf *o, const char *s, size_t len)
+static void out_quoted(struct outbuf *o, const char *s, size_t len)
 {
-	if (!trace_needs_quotes(s, len)) {
-		out_bytes(o, s, len);
-		return;
-	}
 	out_bytes(o, "\"", 1);
 	out_escaped(o, (const unsigned char *)s, len);
 	out_bytes(o, "\"", 1);
+}
+
+static void out_value(struct outbuf *o, const char *s, size_t len)
+{
+	if (trace_needs_quotes(s, len))
+		out_quoted(o, s, len);
+	else
+		out_bytes(o, s, len);
 }
 
 static size_t out_finish(struct outbuf *o)
@@ -205,6 +209,8 @@ size_t trace_format(const struct sw_event *ev, char *dst, size_t cap)
 
 	if (ev->kind == SW_EV_META)
 		out_bytes(&o, "# shellwatch-trace 1", 20);   /* the header: readers skip comments */
+	else if (ev->call.len && ev->call.p[0] == '#')
+		out_quoted(&o, ev->call.p, ev->call.len);    /* bare, the line would be a comment */
 	else
 		out_value(&o, ev->call.p, ev->call.len);
 	if (ev->has_pid) {

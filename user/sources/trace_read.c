@@ -1,4 +1,6 @@
-/* trace_read.c: the seed text-format reader and the line loop every reader shares.
+/* trace_read.c: the seed text-format reader and the line loop every reader shares (lines cut at
+ * SW_LINE_MAX, the rest skipped and counted; NUL bytes and cut lines are bad lines; bad lines
+ * reported SW_SHOW_BAD times, then counted).
  *
  *   system-call [name=value ...] [=> return-value]
  *
@@ -196,46 +198,125 @@ int trace_parse_line(void *state, char *s, size_t len, struct sw_event *ev, cons
 	return 1;
 }
 
-int trace_read_file(FILE *f, const char *name, bool strict, sw_line_parser parse, void *pstate,
-		    sw_event_cb cb, void *ctx, struct sw_read_stats *st)
+struct linebuf {
+	char *p;
+	size_t cap;            /* grows by doubling up to SW_LINE_MAX + 1 (the NUL) */
+};
+
+/* Room for one more byte and the NUL after it; false when the line is as long as it may be. */
+static bool room(struct linebuf *b, size_t n)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	size_t cap;
+	char *p;
+
+	if (n + 1 < b->cap)
+		return true;
+	if (b->cap > SW_LINE_MAX)
+		return false;
+	cap = b->cap ? 2 * b->cap : 4096;
+	cap = cap > SW_LINE_MAX + 1 ? SW_LINE_MAX + 1 : cap;
+	if (!(p = realloc(b->p, cap)))
+		return false;  /* out of memory: the line is cut shorter */
+	b->p = p, b->cap = cap;
+	return n + 1 < b->cap;
+}
+
+/* The next line into b (NUL-terminated): 1 with *len and *cut set, 0 at the end of input. Of a
+ * line longer than SW_LINE_MAX the rest is skipped (counted in *skipped). getc_unlocked reads
+ * what the stream has, so a pipe is read line by line as it comes. */
+static int next_line(FILE *f, struct linebuf *b, size_t *len, bool *cut, uint64_t *skipped)
+{
+	uint64_t over = 0;
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (!over && room(b, n))
+			b->p[n++] = (char)c;
+		else
+			over++;
+	}
+	if (!b->p && !room(b, 0))
+		return 0;
+	b->p[n] = '\0';
+	*len = n;
+	*cut = over > 0;
+	*skipped += over;
+	return n || over || c == '\n';
+}
+
+int trace_read_lines(FILE *f, const char *name, sw_line_fn fn, void *ctx, struct sw_read_stats *st)
+{
+	struct linebuf b = { NULL, 0 };
+	size_t len;
+	bool cut;
 	int rc = 0;
-	struct sw_event ev;
 
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		const char *why = "bad line";
-		int r;
-
+	while (!rc && next_line(f, &b, &len, &cut, &st->skipped)) {
 		st->lines++;
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		r = parse(pstate, line, (size_t)n, &ev, &why);
-		if (r < 0) {
-			st->bad++;
-			fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)st->lines, why);
-			if (strict) {
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if (r == 0)
-			continue;
-		ev.seq = st->lines;
-		st->events++;
-		rc = cb(ctx, &ev);
-		if (rc)
-			break;
+		st->cut += cut;
+		rc = fn(ctx, b.p, len, cut);
 	}
 	if (!rc && ferror(f)) {
 		fprintf(stderr, "%s: read error: %s\n", name, strerror(errno));
 		rc = -1;
 	}
-	free(line);
+	free(b.p);
 	return rc;
+}
+
+void trace_bad_line(const char *name, uint64_t line, const char *why, struct sw_read_stats *st)
+{
+	if (++st->bad <= SW_SHOW_BAD)
+		fprintf(stderr, "%s:%llu: %s\n", name, (unsigned long long)line, why);
+	else if (st->bad == SW_SHOW_BAD + 1)
+		fprintf(stderr, "%s:%llu: more bad lines from here on: counted, not shown\n", name,
+			(unsigned long long)line);
+}
+
+struct file_loop {
+	const char *name;
+	bool strict;
+	sw_line_parser parse;
+	void *pstate;
+	sw_event_cb cb;
+	void *ctx;
+	struct sw_read_stats *st;
+	struct sw_event ev;
+};
+
+_Static_assert(SW_LINE_MAX == 256u << 10, "the message below names SW_LINE_MAX");
+
+static int parse_one(void *ctx, char *line, size_t len, bool cut)
+{
+	struct file_loop *l = ctx;
+	const char *why = "bad line";
+	int r;
+
+	if (cut)
+		why = "line longer than 256 KiB (SW_LINE_MAX): cut", r = -1;
+	else if (memchr(line, '\0', len))
+		why = "NUL byte in the line", r = -1;
+	else
+		r = l->parse(l->pstate, line, len, &l->ev, &why);
+	if (r < 0) {
+		trace_bad_line(l->name, l->st->lines, why, l->st);
+		return l->strict ? -1 : 0;
+	}
+	if (r == 0)
+		return 0;
+	l->ev.seq = l->st->lines;
+	l->st->events++;
+	return l->cb(l->ctx, &l->ev);
+}
+
+int trace_read_file(FILE *f, const char *name, bool strict, sw_line_parser parse, void *pstate,
+		    sw_event_cb cb, void *ctx, struct sw_read_stats *st)
+{
+	struct file_loop l = { .name = name, .strict = strict, .parse = parse, .pstate = pstate,
+			       .cb = cb, .ctx = ctx, .st = st };
+
+	return trace_read_lines(f, name, parse_one, &l, st);
 }
 
 static ssize_t gz_cookie_read(void *c, char *buf, size_t size)

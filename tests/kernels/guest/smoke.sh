@@ -148,7 +148,7 @@ smoke_detect() {
 	"$SW_BIN" run --json -o "$alerts" 2>"$SW_TMP/run.err" &
 	pid=$!
 	run_ready() { grep -q 'ready' "$SW_TMP/run.err" || exited "$pid"; }
-	alerted() { grep -qF "\"destination.port\":$port," "$alerts"; }
+	alerted() { grep -qE "\"destination\":\\{[^}]*\"port\":$port[,}]" "$alerts"; }
 	if ! wait_until 60 run_ready || exited "$pid"; then
 		tap_fail "$n: run started" "$(cat "$SW_TMP/run.err")"
 		return
@@ -159,8 +159,9 @@ smoke_detect() {
 	kill -TERM "$pid"
 	wait_until 20 exited "$pid" || kill -9 "$pid"
 	expect "$n: run exited cleanly" wait "$pid"
-	expect "$n: exactly one alert for it" test "$(grep -cF "\"destination.port\":$port," "$alerts")" = 1
-	expect "$n: the alert names the listener as peer" grep -qF '"destination.ip":"127.0.0.1"' "$alerts"
+	expect "$n: exactly one alert for it" \
+		test "$(grep -cE "\"destination\":\\{[^}]*\"port\":$port[,}]" "$alerts")" = 1
+	expect "$n: the alert names the listener as peer" grep -qF '"destination":{"ip":"127.0.0.1"' "$alerts"
 	[ "$fails" = 0 ] || { sed 's/^/# run: /' "$SW_TMP/run.err"; sed 's/^/# alert: /' "$alerts"; }
 	fails=0
 }
