@@ -22,6 +22,7 @@ enum {
 	SIG_CMD_STDIN = 1 << 8,      /* it takes its commands from stdin */
 	SIG_CMD_FROM_NET = 1 << 9,   /* its command line is what it or its parent just received */
 	SIG_ANOMALY = 1 << 10,       /* its command line is an outlier of its host baseline group */
+	SIG_PARENT_ANOMALY = 1 << 11, /* its parent's (or grandparent's) command line was one */
 };
 
 /* What a signal is, for the severity. */

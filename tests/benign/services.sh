@@ -11,7 +11,9 @@
 # and removed with dpkg. All of it runs under `shellwatch run --json` with `shellwatch record`
 # alongside (record tells which pids each workload's process tree had): no alert may belong to a
 # workload's tree. Every alert raised for a workload is printed as a TAP comment (rule, severity,
-# pid, comm, exe, signals, command line), so a run shows what fires.
+# pid, comm, exe, signals, command line), so a run shows what fires. run has --kill on: each
+# workload's own checks (its clients got their answers) show nothing of it was killed, and run's
+# closing line must count no kill at all.
 #   tests/run services
 # Sourcing this file defines the workloads (wl_NAME, run by wl_run of workload.sh), SERVICES,
 # svc_missing and svc_setup without running anything (tools/gen_judge_fixtures.sh records them).
@@ -537,7 +539,8 @@ main() {
 		{ tap_skip "services under shellwatch run" "record not implemented"; exit 0; }
 	svc_setup || { tap_fail "ssh keys and /run/sshd set up" "see the stderr above"; exit 0; }
 	t0=$SECONDS
-	sw_run_start "$json" || { tap_fail "shellwatch run starts" "see the stderr above"; exit 0; }
+	SW_RUN_OPTS="--kill ${SW_RUN_OPTS:-}" sw_run_start "$json" ||
+		{ tap_fail "shellwatch run --kill starts" "see the stderr above"; exit 0; }
 	sw_record_start "$trace" || { tap_fail "shellwatch record starts" "see the stderr above"; exit 0; }
 	for w in "${SERVICES[@]}"; do
 		m=$(svc_missing "$w")
@@ -558,6 +561,8 @@ main() {
 	sw_record_stop
 	sw_run_stop
 	sed 's/^/# run: /' "$SW_RUN_ERR" | tail -n 3
+	check "run --kill killed nothing (0 in the kernel, 0 from user space)" \
+		grep -q '; 0 killed in the kernel at exec, 0 from user space, 0 kills failed' "$SW_RUN_ERR"
 	for i in "${!names[@]}"; do
 		pids=$("$SW_PY" "$SW_SHELLS_DIR/trace_check.py" tree "$trace" --root "${roots[$i]}")
 		n=${pids//[^,]/}

@@ -19,7 +19,6 @@ source "$SW_ROOT/tests/shells/detect.sh"       # sw_alert_count, expect_detectio
 static=$SW_BUILD/static/shellwatch
 [ -x "$static" ] || { tap_fail "build/static/shellwatch built" "make static (make test-build does)"; exit 0; }
 image=localhost/shellwatch:test
-fields=$SW_ROOT/tests/containers/alert_fields.py
 
 # ---- the image -------------------------------------------------------------------------------
 ctx=$SW_TMP/image
@@ -55,7 +54,7 @@ if sw_tech_run bash_tcp; then
 	check "host: bash reverse shell to 127.0.0.1:$SW_T_PORT reported within 2 s" \
 		expect_detection "$json"
 	check "host: the alert has no container.id" \
-		grep -qx -- "-" <<<"$("$SW_PY" "$fields" "$json" --port "$SW_T_PORT" container.id | head -n 1)"
+		grep -qx -- "-" <<<"$(sw_alert_fields "$json" "$SW_T_PORT" container.id | head -n 1)"
 else
 	tap_fail "host: bash reverse shell ran" "the listener did not get the output of id"
 fi

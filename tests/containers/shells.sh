@@ -10,7 +10,6 @@
 # Each alert must name the gateway (or 127.0.0.1) and port as its remote end, and its container:
 # container.id the container's, container.runtime podman, process.vpid; with CTR_EXPECT_META=1
 # also container.name and container.image.name (the sensor asked podman's API).
-fields=$SW_ROOT/tests/containers/alert_fields.py
 
 # ctr_listen WHAT HOST: the attacker's listener (tests/shells/listener.py) on HOST, a port the
 # kernel picks; sets port and out (what the shell sent back). Fails (with a TAP line) when it
@@ -28,14 +27,14 @@ ctr_listen() {
 }
 
 # has_alert PORT: an alert with PORT as its remote (or local) port is in the output.
-has_alert() { "$SW_PY" "$fields" "$json" --port "$1" process.pid >/dev/null 2>&1; }
+has_alert() { sw_alert_fields "$json" "$1" process.pid >/dev/null; }
 
 # ctr_alert_checks WHAT CONTAINER_ID NAME PORT ADDR
 ctr_alert_checks() {
 	local what=$1 cid=$2 name=$3 port=$4 addr=$5 got
 	check "$what: reported within 2 s" wait_until 2 has_alert "$port"
 	# the first alert of the shell; the runtime's answer may come a little after the first exec
-	got=$("$SW_PY" "$fields" "$json" --port "$port" destination.ip destination.port container.id \
+	got=$(sw_alert_fields "$json" "$port" destination.ip destination.port container.id \
 		container.runtime process.vpid container.name container.image.name | head -n 1)
 	echo "# $what: destination.ip .port container.id .runtime process.vpid container.name .image: $got"
 	read -r d_ip d_port c_id c_rt vpid c_name c_image <<<"$got"

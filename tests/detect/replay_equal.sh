@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # replay_equal.sh: `run` and `replay` are one judge. `shellwatch run --json` and `shellwatch record`
-# watch the machine side by side while every red-team technique (tests/shells/techniques.sh) starts
+# watch the machine side by side while every red-team technique (tests/shells/techniques.sh, both
+# lists: shells on the socket and the loops that run commands off the wire) starts
 # a real remote shell on 127.0.0.1; then `shellwatch replay --json` judges the recording, and its
 # alerts must be run's, alert by alert and field by field (replay_compare.py: all but the
 # wall-clock fields; matched lines without their t=). One TAP line per technique, one for the
@@ -51,7 +52,7 @@ start_sensor RUN_PID run run --json -o "$A" || { stop_all; exit 0; }
 cpus=$(taskset -pc $$ | sed 's/.*: //')
 taskset -pc 0 $$ >/dev/null
 techs=()
-for t in "${SW_TECHNIQUES[@]}"; do
+for t in "${SW_TECHNIQUES[@]}" "${SW_TECHNIQUES_WIRE[@]}"; do
 	missing=$(sw_tech_missing "$t")
 	if [ -n "$missing" ]; then
 		echo "# !!! technique $t NOT RUN: $missing is not installed !!!" >&2

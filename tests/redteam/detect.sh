@@ -30,6 +30,11 @@ for t in "${SW_TECHNIQUES[@]}" "${SW_TECHNIQUES_WIRE[@]}"; do
 			"no alert for pids ${SW_T_SHELL_PID:-?},$SW_T_ROOT_PID port $SW_T_PORT"
 	fi
 	names+=("$t") state+=("$SW_T_PORT ${SW_T_SHELL_PID:-0} $SW_T_ROOT_PID")
+	if [ "$t" = bash_copy ]; then   # a renamed copy is still bash, known by its build-id
+		by=$(sw_alert_fields "$json" "$SW_T_PORT" shellwatch.interpreter \
+			shellwatch.interpreter_by | head -n 1)
+		check "bash_copy: the alert says bash, by its build-id ($by)" test "$by" = "bash build-id"
+	fi
 done
 sw_run_stop
 echo "# detected $detected of $tried techniques"

@@ -63,3 +63,12 @@ expect_detection() {
 expect_no_detection() {
 	"$SW_PY" "$SW_DETECT_PY" none "$1" ${2:+--pids "$2"}
 }
+
+# sw_alert_fields FILE PORT FIELD...: one line per alert of FILE whose remote (or local) port is
+# PORT: the fields' values (dotted ECS names) separated by spaces, "-" where absent.
+sw_alert_fields() {
+	local file=$1 port=$2 f args=()
+	shift 2
+	for f in "$@"; do args+=(--field "$f"); done
+	"$SW_PY" "$SW_DETECT_PY" fields "$file" --port "$port" "${args[@]}" 2>/dev/null
+}

@@ -11,6 +11,9 @@ field names of the design: process.pid, process.parent.pid, destination.port, so
       --show adds a TAP comment per match: pid, rule, severity, signals, delay.
   detection_check.py delays FILE [the options of count]
       Print shellwatch.delay_ms of every matching detection, one a line. Exit 0 when at least one.
+  detection_check.py fields FILE [the options of count] --field NAME [--field NAME ...]
+      One line per matching detection: the fields' values separated by spaces, "-" where absent.
+      Exit 0 when at least one.
   detection_check.py none FILE [--pids P1,P2,...]
       Exit 0 when FILE holds no detection (of a process or parent in --pids, when given);
       otherwise print them as TAP comments, exit 1.
@@ -61,7 +64,7 @@ def matches(d, pids, port, max_delay=None, severity=None, either=False):
 
 def main():
 	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	ap.add_argument("what", choices=["count", "delays", "none"])
+	ap.add_argument("what", choices=["count", "delays", "fields", "none"])
 	ap.add_argument("file")
 	ap.add_argument("--pids", default="")
 	ap.add_argument("--port")
@@ -69,6 +72,7 @@ def main():
 	ap.add_argument("--severity")
 	ap.add_argument("--either", action="store_true")
 	ap.add_argument("--show", action="store_true")
+	ap.add_argument("--field", action="append", default=[])
 	a = ap.parse_args()
 	try:
 		dets = load(a.file)
@@ -85,6 +89,11 @@ def main():
 	if a.what == "delays":
 		for d in hits:
 			print(field(d, "shellwatch.delay_ms"))
+		return 0 if hits else 1
+	if a.what == "fields":
+		for d in hits:
+			vals = [field(d, f) for f in a.field]
+			print(" ".join("-" if v is None else str(v) for v in vals))
 		return 0 if hits else 1
 	print(len(hits))
 	for d in hits if a.show else ():

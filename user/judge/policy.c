@@ -13,6 +13,9 @@
 
 #define MAX_KEYS 8
 #define VALUE_MAX 256
+#define MAX_ALLOWS 10000     /* allow lines of one policy (each ~2.3 KB): a bigger file is refused */
+#define MAX_SERVERS 1000
+#define LINE_MAX_LEN 2048
 
 /* Remote-access servers whose accepted connections carry sessions by design. */
 static const char *const default_servers[] = {
@@ -50,20 +53,36 @@ struct allow {
 
 struct policy {
 	char **servers;
-	size_t nservers;
+	size_t nservers, cap_servers;
 	struct allow *allows;
-	size_t nallows;
+	size_t nallows, cap_allows;
 };
 
-static int add_server(struct policy *p, const char *glob)
+/* Room for one more of n items in *v (capacity *cap, doubled when full). */
+static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	char **v = realloc(p->servers, (p->nservers + 1) * sizeof(*v));
+	size_t c = *cap ? *cap * 2 : 16;
+	void *nv;
 
-	if (!v)
+	if (n < *cap)
+		return 0;
+	if (!(nv = realloc(*v, c * size)))
 		return -1;
-	p->servers = v;
-	if (!(v[p->nservers] = strdup(glob)))
+	*v = nv, *cap = c;
+	return 0;
+}
+
+static int add_server(struct policy *p, const char *glob, const char **why)
+{
+	if (p->nservers >= MAX_SERVERS) {
+		*why = "more than 1000 server lines";
 		return -1;
+	}
+	if (grow((void **)&p->servers, &p->cap_servers, p->nservers, sizeof(*p->servers)) ||
+	    !(p->servers[p->nservers] = strdup(glob))) {
+		*why = "out of memory";
+		return -1;
+	}
 	p->nservers++;
 	return 0;
 }
@@ -71,9 +90,10 @@ static int add_server(struct policy *p, const char *glob)
 struct policy *policy_default(void)
 {
 	struct policy *p = calloc(1, sizeof(*p));
+	const char *why;
 
 	for (int i = 0; p && default_servers[i]; i++)
-		if (add_server(p, default_servers[i])) {
+		if (add_server(p, default_servers[i], &why)) {
 			policy_free(p);
 			return NULL;
 		}
@@ -208,7 +228,7 @@ static int parse_cond(const char **s, struct cond *c, const char **why)
 
 static int parse_allow(struct policy *p, const char *s, const char *where, const char **why)
 {
-	struct allow a = { .n = 0 }, *v;
+	struct allow a = { .n = 0 };
 
 	snprintf(a.where, sizeof(a.where), "%s", where);
 	while (*s) {
@@ -227,11 +247,14 @@ static int parse_allow(struct policy *p, const char *s, const char *where, const
 		*why = "allow needs at least one key=value";
 		return -1;
 	}
-	if (!(v = realloc(p->allows, (p->nallows + 1) * sizeof(*v)))) {
+	if (p->nallows >= MAX_ALLOWS) {
+		*why = "more than 10000 allow lines";
+		return -1;
+	}
+	if (grow((void **)&p->allows, &p->cap_allows, p->nallows, sizeof(*p->allows))) {
 		*why = "out of memory";
 		return -1;
 	}
-	p->allows = v;
 	p->allows[p->nallows++] = a;
 	return 0;
 }
@@ -253,7 +276,7 @@ static int parse_line(struct policy *p, char *line, const char *where, const cha
 			*why = *why ? *why : "server takes an absolute path (a glob)";
 			return -1;
 		}
-		return add_server(p, word) ? (*why = "out of memory", -1) : 0;
+		return add_server(p, word, why);
 	}
 	if (!strcmp(word, "allow"))
 		return parse_allow(p, s, where, why);
@@ -265,7 +288,9 @@ struct policy *policy_load(const char *path, char *whybuf, size_t len)
 {
 	struct policy *p = policy_default();
 	FILE *f = fopen(path, "r");
-	char line[2048], where[64];
+	char *line = NULL, where[64];
+	size_t cap = 0;
+	ssize_t got;
 	const char *why = NULL;
 	unsigned n = 0;
 
@@ -273,19 +298,23 @@ struct policy *policy_load(const char *path, char *whybuf, size_t len)
 		snprintf(whybuf, len, "%s: %s", path, f ? "out of memory" : strerror(errno));
 		goto fail;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while ((got = getline(&line, &cap, f)) > 0) {
 		n++;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
-		if (!strchr(line, '\n') && !feof(f))
-			why = "line too long";
+		if (memchr(line, '\0', (size_t)got))
+			why = "NUL byte in the line";
+		else if (got > LINE_MAX_LEN)
+			why = "line too long (more than 2048 bytes)";
 		if (why || parse_line(p, line, where, &why)) {
 			snprintf(whybuf, len, "%s:%u: %s", path, n, why ? why : "bad line");
 			goto fail;
 		}
 	}
+	free(line);
 	fclose(f);
 	return p;
 fail:
+	free(line);
 	if (f)
 		fclose(f);
 	policy_free(p);

@@ -144,6 +144,13 @@ static bool anomaly(struct verdict *v)
 	return v->p->anomaly;
 }
 
+static bool parent_anomaly(struct verdict *v)
+{
+	const struct proc *gp = judge_parent(v->j, v->pp);
+
+	return (v->pp && v->pp->anomaly) || (gp && gp->anomaly);
+}
+
 static const struct signal_def table[] = {
 	{ SIG_RULE, "rule", SIG_PATTERN, rule,
 	  "a rule (docs/rules.md; built-in: bind and reverse shell) matched the process stream; a "
@@ -181,6 +188,9 @@ static const struct signal_def table[] = {
 	  "the command line is an outlier of its group (python, perl, ruby, php, node, awk, lua, "
 	  "tcl, shell -c) in this host's baseline (`--baseline`, docs/baseline.md): unlike what "
 	  "that interpreter runs here" },
+	{ SIG_PARENT_ANOMALY, "parent-anomaly", SIG_SUSPECTS, parent_anomaly,
+	  "the parent's or grandparent's command line was such an outlier (`python3 -c ...` that "
+	  "runs `/bin/sh` on its socket: the shell's alert says so)" },
 };
 #define NSIG (sizeof(table) / sizeof(table[0]))
 
