@@ -222,9 +222,8 @@ static __always_inline __u32 owner_of(struct inode *ino)
 }
 
 /* Describe the file behind fd: kind, and for sockets family and endpoints. */
-static __always_inline void fd_describe(struct wire_fd *out, struct task_struct *task, long fd)
+static __always_inline void file_describe(struct wire_fd *out, struct file *f)
 {
-	struct file *f = fd_file(task, fd);
 	__u16 mode;
 	__u32 major;
 
@@ -258,6 +257,11 @@ static __always_inline void fd_describe(struct wire_fd *out, struct task_struct 
 	default:
 		out->kind = WIRE_FD_OTHER;
 	}
+}
+
+static __always_inline void fd_describe(struct wire_fd *out, struct task_struct *task, long fd)
+{
+	file_describe(out, fd_file(task, fd));
 }
 
 /* Every socket file has the same file operations (socket_file_ops, not a symbol BPF can name
@@ -866,5 +870,40 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	e->status = p->exit_code;
 	e->pad0 = 0;
 	bpf_ringbuf_submit(e, wake_flags(false, sizeof(*e)));
+	return 0;
+}
+
+/* A socket in the listening state (TCP_LISTEN): not a connection, but it says which local ports
+ * take connections (user space tells accepted sockets from connected ones by them). */
+static __always_inline bool scan_listening(struct file *f)
+{
+	struct socket *so = BPF_CORE_READ(f, private_data);
+
+	return BPF_CORE_READ(so, sk, __sk_common.skc_state) == 10;   /* TCP_LISTEN */
+}
+
+/* The processes that were running before the sensor (user/sources/live.c live_scan): every
+ * process's fds 0-2 and its other inet sockets, read from its file table like the exec program
+ * does. Through the kernel, not /proc: a sandbox with a network namespace of its own (systemd's
+ * PrivateNetwork=) sees an empty /proc/net/tcp, and sockets off stdio or in other network
+ * namespaces are found too. One wire_scan record per fd, written to the iterator's seq file. */
+SEC("iter/task_file")
+int scan_files(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct wire_scan r = {};
+	bool inet;
+
+	if (!task || !file || task->pid != task->tgid)
+		return 0;
+	file_describe(&r.f, file);
+	inet = r.f.kind == WIRE_FD_SOCK && (r.f.family == AF_INET || r.f.family == AF_INET6);
+	if (ctx->fd > 2 && !inet)
+		return 0;
+	r.pid = task->tgid;
+	r.fd = ctx->fd;
+	r.listening = inet && scan_listening(file);
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

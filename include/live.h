@@ -70,6 +70,11 @@ void live_stats(const struct live *lv, struct live_stats *st);
 /* Now, on the clock of wire_hdr.ktime (CLOCK_MONOTONIC, what bpf_ktime_get_ns reads), in ns. */
 uint64_t live_clock_ns(void);
 
+/* The start-up scan: every process's fds 0-2 and its other inet sockets, through the kernel's
+ * task_file iterator (bpf/shellwatch.bpf.c scan_files), one call of fn per record. 0, or -errno
+ * (-EOPNOTSUPP when the program is off): the caller then falls back to /proc. */
+int live_scan(struct live *lv, void (*fn)(void *ctx, const struct wire_scan *r), void *ctx);
+
 /* The host's interpreters the loader read (include/interpid.h), for the events of other sources
  * of the same run (the /proc scan). */
 struct interpid *live_interps(struct live *lv);

@@ -36,6 +36,7 @@ enum sw_attach_kind {
 	SW_ATTACH_TP,      /* tp/<cat>/<name>, tracepoint/<cat>/<name>: tracefs event */
 	SW_ATTACH_TP_BTF,  /* tp_btf/<name>: BTF type btf_trace_<name> */
 	SW_ATTACH_RAW_TP,  /* raw_tp/<name>, raw_tracepoint/<name>: BTF or any tracefs category */
+	SW_ATTACH_ITER,    /* iter/<name>: BTF struct bpf_iter__<name> */
 };
 
 struct sw_attach {

@@ -5,6 +5,7 @@
 #ifndef SW_PROCSCAN_H
 #define SW_PROCSCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
@@ -41,5 +42,11 @@ uint64_t procscan_start_ns(const char *proc_root, uint32_t pid);
 #define PROCSCAN_SCRATCH 8192
 int procscan_event(const struct procscan_entry *e, uint64_t t_ns, struct sw_event *ev,
 		   char *scratch, size_t cap);
+/* A connection e's process held at the scan (fd 3 and above; include/fdscan.h), as the event
+ * that made it: accept4 (accepted: its local port has a listener) or connect, marked scan=1 (not
+ * a call seen live). Same contract as procscan_event. */
+int procscan_sock_event(const struct procscan_entry *e, uint64_t t_ns, int32_t fd,
+			const struct wire_fd *sock, bool accepted, struct sw_event *ev, char *scratch,
+			size_t cap);
 
 #endif /* SW_PROCSCAN_H */

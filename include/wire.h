@@ -155,6 +155,16 @@ struct wire_recv {
 					 at any offset below WIRE_RECV_MAX stays inside */
 };
 
+/* A record of the start-up scan (the iter/task_file program scan_files): one fd of a process,
+ * fds 0-2 whatever they are, other fds when they are inet sockets. */
+struct wire_scan {
+	__u32 pid;         /* thread-group id */
+	__s32 fd;
+	__u8 listening;    /* a socket in the listening state */
+	__u8 pad[7];
+	struct wire_fd f;
+};
+
 /* Key of the "interps" hash map: an installed interpreter's file. */
 struct wire_inode {
 	__u64 ino;
@@ -208,6 +218,7 @@ _Static_assert(sizeof(struct wire_exec) ==
 	       "wire_exec layout");
 _Static_assert(sizeof(struct wire_recv) == 16 + 2 * WIRE_RECV_MAX, "wire_recv layout");
 _Static_assert(sizeof(struct wire_inode) == 16, "wire_inode layout");
+_Static_assert(sizeof(struct wire_scan) == 16 + sizeof(struct wire_fd), "wire_scan layout");
 _Static_assert(sizeof(struct wire_fork) == 64, "wire_fork layout");
 _Static_assert(sizeof(struct wire_exit) == 64, "wire_exit layout");
 _Static_assert(sizeof(struct wire_counters) == 24, "wire_counters layout");

@@ -34,6 +34,8 @@ static void test_parse_sections(void)
 	CHECK(sw_probe_parse_section("raw_tracepoint/sys_exit", &at) == 0);
 	CHECK(at.kind == SW_ATTACH_RAW_TP && !strcmp(at.name, "sys_exit"));
 	CHECK(sw_probe_parse_section("kprobe/do_sys_open", &at) == 0 && at.kind == SW_ATTACH_OTHER);
+	CHECK(sw_probe_parse_section("iter/task_file", &at) == 0 && at.kind == SW_ATTACH_ITER &&
+	      !strcmp(at.name, "task_file"));
 	CHECK(sw_probe_parse_section("license", &at) == 0 && at.kind == SW_ATTACH_OTHER);
 }
 
@@ -59,6 +61,7 @@ static void test_losses(void)
 {
 	CHECK(strstr(sw_probe_loss("sys_enter_connect"), "reverse shells"));
 	CHECK(strstr(sw_probe_loss("sys_exit_accept4"), "accept4"));
+	CHECK(strstr(sw_probe_loss("task_file"), "/proc instead"));
 	CHECK(strstr(sw_probe_loss("sys_enter_accept"), "accepted connections are"));
 	CHECK(strstr(sw_probe_loss("sys_enter_dup"), "dup of sockets"));
 	CHECK(strstr(sw_probe_loss("sys_enter_dup2"), "dup2"));

@@ -23,7 +23,7 @@
 #include "probe.h"
 #include "shellwatch.skel.h"
 
-#define LIVE_MAX_LINKS 16
+#define LIVE_MAX_LINKS 24
 
 struct live {
 	struct shellwatch_bpf *skel;
@@ -107,8 +107,9 @@ static int attach_all(struct live *lv, char *why, size_t len)
 	bpf_object__for_each_program(prog, lv->skel->obj) {
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(prog))
-			continue;
+		if (!bpf_program__autoload(prog) ||
+		    bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER)
+			continue;   /* the start-up scan runs its iterator itself (live_scan) */
 		if (lv->nlinks == LIVE_MAX_LINKS) {
 			say(why, len, "too many BPF programs (%d max)", LIVE_MAX_LINKS);
 			return -1;
@@ -321,6 +322,48 @@ int live_poll(struct live *lv, int timeout_ms)
 		if (n != 0 || left_ms <= 0)
 			return n;
 	}
+}
+
+int live_scan(struct live *lv, void (*fn)(void *ctx, const struct wire_scan *r), void *ctx)
+{
+	struct bpf_program *prog = lv->skel->progs.scan_files;
+	struct bpf_link *link;
+	char buf[256 * sizeof(struct wire_scan)];
+	size_t have = 0, i;
+	ssize_t n;
+	int fd, err = 0;
+
+	if (!bpf_program__autoload(prog))
+		return -EOPNOTSUPP;
+	if (!(link = bpf_program__attach_iter(prog, NULL)))
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		bpf_link__destroy(link);
+		return err;
+	}
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : 0;
+			break;
+		}
+		have += (size_t)n;
+		for (i = 0; i + sizeof(struct wire_scan) <= have; i += sizeof(struct wire_scan)) {
+			struct wire_scan r;
+
+			memcpy(&r, buf + i, sizeof(r));
+			fn(ctx, &r);
+		}
+		memmove(buf, buf + i, have - i);
+		have -= i;
+	}
+	close(fd);
+	bpf_link__destroy(link);
+	return err;
 }
 
 int live_drain(struct live *lv)

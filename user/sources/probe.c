@@ -103,6 +103,8 @@ int sw_probe_parse_section(const char *sec, struct sw_attach *out)
 	else if ((rest = skip_prefix(sec, "raw_tp/")) || (rest = skip_prefix(sec, "raw_tracepoint/")) ||
 		 (rest = skip_prefix(sec, "raw_tp.w/")) || (rest = skip_prefix(sec, "raw_tracepoint.w/")))
 		out->kind = SW_ATTACH_RAW_TP;
+	else if ((rest = skip_prefix(sec, "iter/")) || (rest = skip_prefix(sec, "iter.s/")))
+		out->kind = SW_ATTACH_ITER;
 	else
 		return 0;
 	if (strchr(rest, '/'))
@@ -135,6 +137,8 @@ static const struct {
 	{ "process_exec", "program starts and their stdio sockets are not seen" },
 	{ "process_fork", "process lineage is lost (children are not tied to their parents)" },
 	{ "process_exit", "exits are not seen (per-process state is kept until it ages out)" },
+	{ "task_file", "the processes running before the sensor are read from /proc instead: "
+		       "their fds 0-2, and sockets of the sensor's own network namespace only" },
 	{ "sys_enter", "raw system-call entries are not seen" },
 	{ "sys_exit", "raw system-call results are not seen" },
 };
@@ -208,6 +212,14 @@ static int btf_has_trace_type(const struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) > 0;
 }
 
+static int iter_type_exists(const struct btf *btf, const char *name)
+{
+	char tname[160];
+
+	snprintf(tname, sizeof(tname), "bpf_iter__%s", name);
+	return btf && btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0;
+}
+
 /* 1 when the attach point exists; 0 and a reason in why[] otherwise. */
 static int attach_point_ok(struct probe_ctx *ctx, const struct sw_attach *at, char *why, size_t len)
 {
@@ -233,6 +245,12 @@ static int attach_point_ok(struct probe_ctx *ctx, const struct sw_attach *at, ch
 		    (ctx->tracefs && tracefs_event_anywhere(ctx->tracefs, at->name)))
 			return 1;
 		snprintf(why, len, "this kernel has no raw tracepoint %s", at->name);
+		return 0;
+	case SW_ATTACH_ITER:
+		if (iter_type_exists(ctx->btf, at->name))
+			return 1;
+		snprintf(why, len, ctx->btf ? "this kernel's BTF has no BPF iterator %s"
+					   : "no kernel BTF to attach iter/%s", at->name);
 		return 0;
 	default:
 		return 1;
@@ -265,6 +283,9 @@ static int probe_helper(enum bpf_prog_type type, int id)
 {
 	int a;
 
+	if (type == BPF_PROG_TYPE_TRACING &&
+	    (id == BPF_FUNC_seq_write || id == BPF_FUNC_seq_printf || id == BPF_FUNC_seq_printf_btf))
+		return 1;   /* iterators' own helpers: iterators exist (iter_type_exists), so they do */
 	if (type != BPF_PROG_TYPE_TRACING)
 		return libbpf_probe_bpf_helper(type, id, NULL);
 	a = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL);

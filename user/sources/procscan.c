@@ -364,3 +364,26 @@ int procscan_event(const struct procscan_entry *e, uint64_t t_ns, struct sw_even
 	ev->has_ret = false;
 	return 0;
 }
+
+int procscan_sock_event(const struct procscan_entry *e, uint64_t t_ns, int32_t fd,
+			const struct wire_fd *sock, bool accepted, struct sw_event *ev, char *scratch,
+			size_t cap)
+{
+	struct wire_sock_ev w = { .hdr = { .type = WIRE_SOCK, .size = sizeof(w), .ktime = t_ns,
+					   .pid = e->pid, .tid = e->pid, .ppid = e->ppid,
+					   .uid = e->uid, .start = e->start_ns } };
+	int rc;
+
+	w.hdr.call = accepted ? WIRE_C_ACCEPT4 : WIRE_C_CONNECT;
+	memcpy(w.hdr.comm, e->comm, sizeof(w.hdr.comm));
+	w.hdr.comm[sizeof(w.hdr.comm) - 1] = '\0';
+	w.fd = accepted ? -1 : fd;   /* accept: the listening fd is not known */
+	w.ret = accepted ? fd : 0;
+	w.sock = *sock;
+	rc = live_decode(&w, sizeof(w), ev, scratch, cap);
+	if (rc)
+		return rc;
+	if (ev->nargs < SW_EVENT_MAX_ARGS)
+		ev->args[ev->nargs++] = (struct sw_arg){ sw_str_c("scan"), sw_str_c("1") };
+	return 0;
+}
