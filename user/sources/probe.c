@@ -204,20 +204,18 @@ static int tracefs_event_anywhere(const char *root, const char *name)
 	return found;
 }
 
-static int btf_has_trace_type(const struct btf *btf, const char *name)
+/* Does the kernel's BTF name PREFIX<name> as a type of this kind? */
+static int btf_has(const struct btf *btf, const char *prefix, const char *name, __u32 kind)
 {
 	char tname[160];
 
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	return btf && btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) > 0;
+	snprintf(tname, sizeof(tname), "%s%s", prefix, name);
+	return btf && btf__find_by_name_kind(btf, tname, kind) > 0;
 }
 
-static int iter_type_exists(const struct btf *btf, const char *name)
+static int btf_has_trace_type(const struct btf *btf, const char *name)
 {
-	char tname[160];
-
-	snprintf(tname, sizeof(tname), "bpf_iter__%s", name);
-	return btf && btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0;
+	return btf_has(btf, "btf_trace_", name, BTF_KIND_TYPEDEF);
 }
 
 /* 1 when the attach point exists; 0 and a reason in why[] otherwise. */
@@ -247,7 +245,7 @@ static int attach_point_ok(struct probe_ctx *ctx, const struct sw_attach *at, ch
 		snprintf(why, len, "this kernel has no raw tracepoint %s", at->name);
 		return 0;
 	case SW_ATTACH_ITER:
-		if (iter_type_exists(ctx->btf, at->name))
+		if (btf_has(ctx->btf, "bpf_iter__", at->name, BTF_KIND_STRUCT))
 			return 1;
 		snprintf(why, len, ctx->btf ? "this kernel's BTF has no BPF iterator %s"
 					   : "no kernel BTF to attach iter/%s", at->name);
@@ -285,7 +283,7 @@ static int probe_helper(enum bpf_prog_type type, int id)
 
 	if (type == BPF_PROG_TYPE_TRACING &&
 	    (id == BPF_FUNC_seq_write || id == BPF_FUNC_seq_printf || id == BPF_FUNC_seq_printf_btf))
-		return 1;   /* iterators' own helpers: iterators exist (iter_type_exists), so they do */
+		return 1;   /* iterators' own helpers: the iterator's BTF type was found, so they do */
 	if (type != BPF_PROG_TYPE_TRACING)
 		return libbpf_probe_bpf_helper(type, id, NULL);
 	a = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL);
