@@ -726,6 +726,72 @@ static __always_inline void exec_container(struct wire_exec *e, struct task_stru
 	e->netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
+/* Scratch for the working directory's path, built backwards from its middle: twice the kept
+ * size, so every write at an offset below WIRE_CWD_MAX of a name below WIRE_CWD_MAX bytes stays
+ * inside whatever the verifier thinks the two are. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[2 * WIRE_CWD_MAX]);
+} cwdbuf SEC(".maps");
+
+/* The mount a vfsmount is embedded in (container_of, with the offset relocated). */
+static __always_inline struct mount *real_mount(struct vfsmount *m)
+{
+	return (struct mount *)((void *)m - bpf_core_field_offset(struct mount, mnt));
+}
+
+/* The task's working directory as a path (no bpf_d_path here): up the d_parent chain, crossing
+ * to the mount point at a mount's root, until the root of the mount namespace (a mount that is
+ * its own parent). Each name goes in front of the ones already placed, ending at buf[MAX]; a
+ * path longer than WIRE_CWD_MAX or deeper than WIRE_CWD_DEPTH keeps its end (cwd_trunc). */
+static __always_inline void exec_cwd(struct wire_exec *e, struct task_struct *task)
+{
+	struct dentry *d = BPF_CORE_READ(task, fs, pwd.dentry), *parent, *root;
+	struct vfsmount *vm = BPF_CORE_READ(task, fs, pwd.mnt);
+	struct mount *m = vm ? real_mount(vm) : NULL, *up;
+	__u32 zero = 0, off = WIRE_CWD_MAX, len;
+	char *buf = bpf_map_lookup_elem(&cwdbuf, &zero);
+	int i;
+
+	e->cwd_len = 0;
+	e->cwd_trunc = 1;
+	if (!buf || !d || !m)
+		return;
+	for (i = 0; i < WIRE_CWD_DEPTH; i++) {
+		parent = BPF_CORE_READ(d, d_parent);
+		root = BPF_CORE_READ(vm, mnt_root);
+		if (d == root || d == parent) {
+			up = BPF_CORE_READ(m, mnt_parent);
+			if (d != root || !up || up == m)
+				break;     /* the namespace's root (or a detached mount) */
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = up;
+			vm = &up->mnt;
+			continue;
+		}
+		len = BPF_CORE_READ(d, d_name.len);
+		if (len + 1 > off)
+			break;
+		off = (off - len - 1) & (WIRE_CWD_MAX - 1);
+		len &= WIRE_CWD_MAX - 1;
+		if (bpf_probe_read_kernel(buf + off + 1, len, BPF_CORE_READ(d, d_name.name)))
+			return;
+		buf[off] = '/';
+		d = parent;
+	}
+	e->cwd_trunc = i == WIRE_CWD_DEPTH || (d != root && d != parent);
+	if (off == WIRE_CWD_MAX) {
+		off = WIRE_CWD_MAX - 1;
+		buf[off] = '/';
+	}
+	off &= WIRE_CWD_MAX - 1;
+	if (bpf_probe_read_kernel(e->cwd, WIRE_CWD_MAX, buf + off))
+		return;
+	e->cwd_len = WIRE_CWD_MAX - off;
+}
+
 /* Scratch for the kill's look at argv (no room on the stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -825,6 +891,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	exec_file(e, bprm);
 	exec_recv(e, task);
 	exec_container(e, task);
+	exec_cwd(e, task);
 	exec_argv(e, task);
 	for (int i = 0; i < 3; i++) {
 		__builtin_memset(&e->fds[i], 0, sizeof(e->fds[i]));

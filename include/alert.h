@@ -14,6 +14,7 @@
 
 #define ALERT_CMD_MAX 1024
 #define ALERT_EXE_MAX 256
+#define ALERT_CWD_MAX 264     /* a working directory: the sources keep at most 256 bytes and "..." */
 #define ALERT_ID_MAX 24      /* an entity id: 16 hex digits and a NUL */
 
 /* How sure: high: an interpreter taking its commands from the network and writing back to it;
@@ -40,6 +41,9 @@ struct alert {
 	char comm[16], pcomm[16];
 	char exe[ALERT_EXE_MAX];
 	char pexe[ALERT_EXE_MAX];    /* the parent's executable, "" unknown */
+	char cwd[ALERT_CWD_MAX];     /* the working directory at its exec, "" unknown ("..." in front:
+					the start was cut, include/event.h) */
+	char pcwd[ALERT_CWD_MAX];    /* the parent's, at its exec (the table's copy), "" unknown */
 	char interp[32];             /* the interpreter it is ("bash", "python3.11"), "" none */
 	uint8_t interp_by;           /* enum interp_by: inode, build-id (a copy), name */
 	uint8_t cmdsrc;              /* enum cmd_source: where it takes its commands from */

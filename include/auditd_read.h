@@ -11,12 +11,14 @@
  *
  * Quoted values are literal; unquoted values are hex when they are hex (auditd hex-encodes
  * arguments, names and titles with blanks, quotes or control bytes), "(null)" is empty. A long
- * argument comes as aN_len=LEN aN[0]=... aN[1]=..., possibly over several EXECVE records. Other
- * record types (CWD, PATH, ...) are not kept.
+ * argument comes as aN_len=LEN aN[0]=... aN[1]=..., possibly over several EXECVE records. The CWD
+ * record (type=CWD ... cwd="/dir") gives the working directory; other record types (PATH, ...)
+ * are not kept.
  *
  * An event is delivered when it ends: at its EOE record (auditd usually does not write them), at
- * its PROCTITLE (the last record of a syscall event), or as soon as the EXECVE arguments are all in
- * (the rest of an exec's records add nothing the readers use; its late records are then dropped);
+ * its PROCTITLE (the last record of a syscall event), or as soon as the EXECVE arguments and the
+ * CWD record that follows them are all in (the rest of an exec's records add nothing the readers
+ * use; its late records are then dropped);
  * or, cut short and counted: when AUDITD_PENDING events are being assembled (the oldest), when
  * no record came for it in AUDITD_STALE_LINES lines, or at auditd_finish(). Bad records never
  * stop the reader: they are counted and, with a bad-record callback, reported by line.
@@ -69,17 +71,18 @@ struct auditd_event {
 	uint64_t line;             /* input line of its first record */
 	uint64_t t_ms;             /* msg=audit(SEC.MS:...) in ms since the epoch (wall clock) */
 	bool complete;             /* it ended (EOE, PROCTITLE, all arguments); false: cut short */
-	bool has_syscall, has_sockaddr, has_execve, has_proctitle;
+	bool has_syscall, has_sockaddr, has_execve, has_proctitle, has_cwd;
 	struct auditd_syscall sc;
 	struct sw_str saddr;       /* SOCKADDR: the struct sockaddr, as the caller gave it */
 	struct sw_str proctitle;   /* PROCTITLE: the command line, NUL-separated, <= 128 bytes */
+	struct sw_str cwd;         /* CWD: the working directory, decoded (when has_cwd) */
 	struct auditd_exec exec;   /* EXECVE records (when has_execve) */
 };
 
 struct auditd_stats {
 	uint64_t lines;
 	uint64_t records;          /* records of the types read: SYSCALL, EXECVE, SOCKADDR,
-				    * PROCTITLE, EOE */
+				    * PROCTITLE, CWD, EOE */
 	uint64_t execve_records;
 	uint64_t events;           /* events delivered */
 	uint64_t partial_events;   /* ... whose EXECVE arguments are incomplete */

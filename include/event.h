@@ -91,6 +91,9 @@ struct sw_exec_facts {
 	struct sw_str exe;         /* the file name exec'd */
 	struct sw_str argv;        /* the command line, arguments joined by spaces */
 	bool argv_trunc;           /* the source cut the command line */
+	struct sw_str cwd;         /* the working directory at the exec (or the scan), "" unknown;
+				      a path whose start was cut is its end after "..."
+				      (".../deep/dir"): a whole one starts with '/' */
 	bool killed;               /* the kernel SIGKILLed it at the exec (run --kill) */
 	bool stdio_known;          /* stdio[] holds what fds 0-2 are; false: the source cannot tell */
 	struct sw_fd stdio[3];

@@ -1,6 +1,6 @@
 /* judge_args.h: the options `run` and `replay` share to configure the judge (--rules, --model,
  * --threshold, --no-score, --hold, --engine, --exceptions, --min-severity, --show-suppressed,
- * --baseline), as one argp child parser, and the loading of the rules, model, exceptions and
+ * --baseline, --max-procs), as one argp child parser, and the loading of the rules, model, exceptions and
  * baseline they name. */
 #ifndef SW_JUDGE_ARGS_H
 #define SW_JUDGE_ARGS_H
@@ -18,6 +18,7 @@ struct judge_args {
 	bool no_score, pww, show_suppressed;
 	enum severity min_severity;
 	uint64_t hold_ns;
+	uint32_t max_procs;          /* --max-procs; 0: the command's default */
 	struct ruleset rules;
 	struct model model;
 	const struct model *m;

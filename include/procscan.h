@@ -25,6 +25,9 @@ struct procscan_entry {
 	char cgroup[3][WIRE_CGROUP_NAME]; /* its cgroup's last three names, as the exec program
 					     reads them (the unified line, else memory's) */
 	uint32_t ns_pid, pidns, netns;    /* NSpid's last value, ns/pid and ns/net inodes */
+	char cwd[WIRE_CWD_MAX];      /* its working directory (the cwd link), "" when unreadable; */
+	uint16_t cwd_len;            /* a longer one keeps its end from a '/' on, as the exec */
+	bool cwd_trunc;              /* program does (cwd_trunc), not NUL-terminated */
 };
 
 typedef void (*procscan_fn)(void *ctx, const struct procscan_entry *e);

@@ -1,7 +1,8 @@
 /* proctab.h: what the judge knows about each process, for the signals the engine's rules do not
  * give: what its stdio is (from the exec fact, kept current by dups onto 0-2), the inet sockets it
- * connected or accepted, its command line and score, its start time (its identity with the pid),
- * and the alert that covers its process tree. Children inherit it all on fork; entries go on exit.
+ * connected or accepted, its command line and score, its working directory (at its exec), its
+ * start time (its identity with the pid), and the alert that covers its process tree. Children
+ * inherit it all on fork; entries go on exit.
  *
  * A fixed pool indexed by a pidtab (no allocation after creation): under a fork storm, processes
  * beyond the capacity are not tracked and counted in `dropped`.
@@ -10,6 +11,7 @@
 #define SW_PROCTAB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "ctrpack.h"
 #include "event.h"
@@ -18,6 +20,8 @@
 #define PROC_SOCKS 4         /* recent inet sockets remembered per process */
 #define PROC_EXE_MAX 96      /* bytes of the executable's path kept */
 #define PROC_COMM_MAX 16
+#define PROC_CWD_MAX 128     /* bytes of the working directory kept: a longer one keeps its end
+				after "..." (proc_copy_cwd) */
 
 /* proc_sock.flags */
 enum {
@@ -59,6 +63,7 @@ struct proc {
 	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];
 	char exe[PROC_EXE_MAX];
+	char cwd[PROC_CWD_MAX]; /* at its last exec (or the scan), "" unknown */
 };
 
 struct proctab_stats {
@@ -78,6 +83,11 @@ struct proc *proctab_upsert(struct proctab *t, uint32_t pid, uint32_t ppid);
 struct proc *proctab_fork(struct proctab *t, uint32_t parent, uint32_t child);
 void proctab_remove(struct proctab *t, uint32_t pid);
 void proctab_stats(const struct proctab *t, struct proctab_stats *st);
+
+/* Copy the working directory cwd into dst (cap bytes, NUL-terminated). One that does not fit
+ * keeps its end, from a '/' on where one is near, after "...": the same mark the sources use for a
+ * path whose start they cut (include/event.h), so a cut path never looks whole. */
+void proc_copy_cwd(char *dst, size_t cap, struct sw_str cwd);
 
 /* p exec'd: the sockets it remembers were made by its old image (PSOCK_OLD_IMAGE). */
 void proc_exec_ages_socks(struct proc *p);

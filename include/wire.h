@@ -17,6 +17,9 @@
 #define WIRE_EXE_MAX 256     /* bytes of the exec'd file name kept (NUL included) */
 #define WIRE_ARGV_MAX 4096   /* bytes of the command line kept (NUL-separated, as in the mm) */
 #define WIRE_RECV_MAX 128    /* bytes kept of the latest data a task received on an inet socket */
+#define WIRE_CWD_MAX 256     /* bytes kept of the working directory's path (its end, when longer) */
+#define WIRE_CWD_DEPTH 24    /* steps of the kernel's walk up to the root: path components and
+				mount crossings (a deeper path is cut like a longer one) */
 #define WIRE_CGROUP_NAME 96  /* bytes kept of a cgroup directory's name (a container id and its
 				prefix: `cri-containerd-<64 hex>.scope` is 84) */
 
@@ -141,6 +144,12 @@ struct wire_exec {
 	__u32 cgroup_level; /* depth of the cgroup (0: the root) */
 	char cgroup[3][WIRE_CGROUP_NAME]; /* names of the cgroup, its parent, its grandparent
 					     ("" above the root) */
+	__u16 cwd_len;     /* bytes of the working directory's path at the start of cwd[] (no NUL) */
+	__u8 cwd_trunc;    /* 1 when the path was longer than WIRE_CWD_MAX or deeper than
+			      WIRE_CWD_DEPTH: cwd[] holds its end, from a '/' on */
+	__u8 pad1[5];
+	char cwd[WIRE_CWD_MAX]; /* the working directory (task->fs->pwd) up to the root of its mount
+				   namespace, "/" for the root itself; "" when unreadable */
 	char exe[WIRE_EXE_MAX];
 	char argv[WIRE_ARGV_MAX];
 };
@@ -211,11 +220,15 @@ _Static_assert(__builtin_offsetof(struct wire_exec, recv) == 96, "wire_exec.recv
 _Static_assert(__builtin_offsetof(struct wire_exec, fds) == 96 + WIRE_RECV_MAX, "wire_exec.fds");
 _Static_assert(__builtin_offsetof(struct wire_exec, cgroup_id) == 240 + WIRE_RECV_MAX,
 	       "wire_exec.cgroup_id");
+_Static_assert(__builtin_offsetof(struct wire_exec, cwd_len) ==
+	       264 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME, "wire_exec.cwd_len");
+_Static_assert(__builtin_offsetof(struct wire_exec, cwd) ==
+	       272 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME, "wire_exec.cwd");
 _Static_assert(__builtin_offsetof(struct wire_exec, exe) ==
-	       264 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME, "wire_exec.exe");
+	       272 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME + WIRE_CWD_MAX, "wire_exec.exe");
 _Static_assert(sizeof(struct wire_exec) ==
-	       264 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME + WIRE_EXE_MAX + WIRE_ARGV_MAX,
-	       "wire_exec layout");
+	       272 + WIRE_RECV_MAX + 3 * WIRE_CGROUP_NAME + WIRE_CWD_MAX + WIRE_EXE_MAX +
+	       WIRE_ARGV_MAX, "wire_exec layout");
 _Static_assert(sizeof(struct wire_recv) == 16 + 2 * WIRE_RECV_MAX, "wire_recv layout");
 _Static_assert(sizeof(struct wire_inode) == 16, "wire_inode layout");
 _Static_assert(sizeof(struct wire_scan) == 16 + sizeof(struct wire_fd), "wire_scan layout");

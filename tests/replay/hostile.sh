@@ -86,6 +86,17 @@ for n in 5000 20000; do
 	done
 done
 
+# --- 100,000 processes that never exit, each with its own long command line: the judge's process
+# table is bounded (replay's default 16384, --max-procs); the rest are counted as untracked.
+awk 'BEGIN { pad = sprintf("%200s", ""); gsub(/ /, "x", pad)
+	for (i = 2; i <= 100001; i++) {
+		print "fork pid=1 t=" 1000 + 2 * i " child=" i
+		print "execve pid=" i " t=" 1001 + 2 * i " exe=/bin/sh" i " argv=\"sh -c " pad i "\" => 0"
+	} }' >"$SW_TMP/wide"
+flat "replay of 100,000 live processes" "$(maxrss timeout 120 "$SW_BIN" replay "$SW_TMP/wide")"
+check "100,000 live processes: the table stops at 16384 and says how many it could not track" \
+	grep -qE "processes 16384 max, [1-9][0-9]* untracked" "$SW_TMP/maxrss.err"
+
 # --- 40,000 rules: a clear error at once; 256 still load --------------------------------------
 awk 'BEGIN { for (i = 0; i < 40000; i++) printf "rule r%d\nconnect fd=x\ndup2 fd=x newfd=0\n", i }' \
 	>"$SW_TMP/r40000"

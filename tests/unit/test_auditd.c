@@ -413,6 +413,34 @@ static void test_exec(void)
 	evlog_free(&l);
 }
 
+/* An exec that looked up paths (items=2) is complete at its CWD record, which names the working
+ * directory (hex, as auditd writes a value with a blank); the records after it are late. */
+static void test_exec_cwd(void)
+{
+#define SC_ITEMS(serial, pid) SC(serial, "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 " \
+	"items=2 ppid=70 pid=" #pid " uid=1000 comm=\"bash\" exe=\"/usr/bin/bash\"") "\n"
+	static const char in[] =
+		SC_ITEMS(40, 72)
+		"type=EXECVE msg=audit(1796159768.558:40): argc=1 a0=\"id\"\n"
+		"type=CWD msg=audit(1796159768.558:40): cwd=2F746D702F6120646972\n"
+		"type=PATH msg=audit(1796159768.558:40): item=0 name=\"/usr/bin/id\"\n"
+		TITLE(40)
+		SC_ITEMS(41, 73)   /* no CWD record: ends at its PROCTITLE, no cwd= */
+		"type=EXECVE msg=audit(1796159768.558:41): argc=1 a0=\"ls\"\n"
+		TITLE(41);
+#undef SC_ITEMS
+	struct evlog l;
+	struct sw_read_stats st;
+	struct errcap err;
+	long i;
+
+	CHECK(read_text(in, false, &l, &st, NULL, &err) == 0);
+	i = FIND(&l, "execve pid=72 ", " comm=bash cwd=\"/tmp/a dir\" exe=/usr/bin/bash argv=id => 0");
+	CHECKF(i >= 0, "%zu events", l.n);
+	CHECK(FIND(&l, "execve pid=73 ", " comm=bash exe=/usr/bin/bash argv=ls => 0") >= 0);
+	evlog_free(&l);
+}
+
 #define CLONE(serial, nr, a0, exit, ppid, pid) \
 	SC(serial, "syscall=" #nr " success=yes exit=" #exit " a0=" #a0 " a1=0 a2=0 a3=0") \
 	WHO(ppid, pid, "p", "/p") "\n" TITLE(serial)
@@ -924,6 +952,7 @@ int main(void)
 	RUN(test_accept_inet6_unix);
 	RUN(test_dups);
 	RUN(test_exec);
+	RUN(test_exec_cwd);
 	RUN(test_forks);
 	RUN(test_arches);
 	RUN(test_bad_and_strict);

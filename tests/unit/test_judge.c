@@ -103,6 +103,38 @@ static void test_reverse_shell_child(void)
 	judge_free(j);
 }
 
+/* The working directories: the shell's from its exec, the parent's from the table (forks inherit
+ * it; a long one keeps its end after "..."); unknown stays empty. */
+static void test_working_directory(void)
+{
+	struct judge *j = fresh(false);
+	char longdir[400], line[1200], want[PROC_CWD_MAX];
+	size_t n = 0;
+
+	CHECK(j != NULL);
+	while (n < 300)
+		n += (size_t)snprintf(longdir + n, sizeof(longdir) - n, "/dir%zu", n);
+	snprintf(line, sizeof(line), "execve pid=100 ppid=1 uid=0 t=1000 comm=python3 cwd=%s "
+		 "exe=/usr/bin/python3 argv=\"python3 x.py\" fd0=tty fd1=tty fd2=tty => 0\n"
+		 "fork pid=100 ppid=1 uid=0 t=4000 comm=python3 child=101\n", longdir);
+	feed(j, line);
+	feed(j, "execve pid=101 ppid=100 uid=0 t=5000 comm=sh cwd=\"/tmp/x y\" exe=/bin/sh argv=\"sh -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 peer1=10.1.2.3:4444 peer2=10.1.2.3:4444 => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	CHECKF(!strcmp(got[0].cwd, "/tmp/x y"), "%s", got[0].cwd);
+	proc_copy_cwd(want, sizeof(want), sw_str_c(longdir));
+	CHECKF(!strcmp(got[0].pcwd, want), "%s", got[0].pcwd);
+	/* the copy: "..." and the path's end from a '/' on, within the table's bytes */
+	CHECK(!strncmp(want, ".../", 4) && strlen(want) < PROC_CWD_MAX &&
+	      strlen(want) > PROC_CWD_MAX / 2 &&
+	      !strcmp(longdir + strlen(longdir) - (strlen(want) - 3), want + 3));
+	judge_free(j);
+	/* no cwd= anywhere: both empty */
+	j = fresh(false);
+	feed(j, "execve pid=201 ppid=200 uid=0 t=5000 comm=sh exe=/bin/sh argv=\"sh -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 peer1=10.1.2.3:4444 peer2=10.1.2.3:4444 => 0\n");
+	CHECK(ngot == 1 && !got[0].cwd[0] && !got[0].pcwd[0]);
+	judge_free(j);
+}
+
 /* The entity id depends on boot id, pid and start tick only, not on where it came from. */
 static void test_entity_id(void)
 {
@@ -694,6 +726,7 @@ int main(void)
 {
 	RUN(test_reverse_shell_child);
 	RUN(test_entity_id);
+	RUN(test_working_directory);
 	RUN(test_pty_shell);
 	RUN(test_login_is_quiet);
 	RUN(test_score_only_is_held);

@@ -65,7 +65,8 @@ static void check_facts(const struct sw_event *a, const struct sw_event *b)
 			a->exec.ctr_runtime == b->exec.ctr_runtime &&
 			same_str(a->exec.ctr_id, b->exec.ctr_id) &&
 			same_str(a->exec.pod_uid, b->exec.pod_uid) && a->exec.ns_pid == b->exec.ns_pid &&
-			a->exec.pidns == b->exec.pidns && a->exec.netns == b->exec.netns;
+			a->exec.pidns == b->exec.pidns && a->exec.netns == b->exec.netns &&
+			same_str(a->exec.cwd, b->exec.cwd);
 		for (int i = 0; i < 3; i++)
 			same &= same_fd(&a->exec.stdio[i], &b->exec.stdio[i]);
 		break;
@@ -261,6 +262,42 @@ static void test_exec_truncated_and_kinds(void)
 	CHECKF(strlen(line) > WIRE_ARGV_MAX, "len %zu", strlen(line));
 }
 
+/* The working directory: whole, with bytes to quote, cut by the kernel (its end kept, marked),
+ * the root, none; each written and read back the same (render checks the facts). */
+static void test_exec_cwd(void)
+{
+	static struct wire_exec e;
+	static const char dir[] = "/tmp/a dir/\"q\"";
+	struct sw_event ev;
+	char deep[WIRE_CWD_MAX];
+
+	memset(&e, 0, sizeof(e));
+	hdr(&e.hdr, WIRE_EXEC, WIRE_C_EXECVE, sizeof(e), "sh");
+	strcpy(e.exe, "/bin/sh");
+	memcpy(e.cwd, dir, sizeof(dir) - 1);
+	e.cwd_len = sizeof(dir) - 1;
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " fd2=none cwd=\"/tmp/a dir/\\\"q\\\"\" => 0") != NULL, "%s", line);
+	CHECK(live_decode(&e, sizeof(e), &ev, scratch, sizeof(scratch)) == 0);
+	CHECK(sw_str_eqc(ev.exec.cwd, dir) && sw_str_eqc(*sw_event_arg(&ev, "cwd"), dir));
+	/* cut: the kernel kept a full buffer of the path's end */
+	for (size_t i = 0; i < sizeof(deep); i++)
+		deep[i] = i % 8 ? 'd' : '/';
+	memcpy(e.cwd, deep, sizeof(deep));
+	e.cwd_len = WIRE_CWD_MAX, e.cwd_trunc = 1;
+	CHECK(live_decode(&e, sizeof(e), &ev, scratch, sizeof(scratch)) == 0);
+	CHECK(ev.exec.cwd.len == WIRE_CWD_MAX + 3 && !memcmp(ev.exec.cwd.p, ".../ddd", 7) &&
+	      !memcmp(ev.exec.cwd.p + 3, deep, sizeof(deep)));
+	render(&e, sizeof(e));
+	e.cwd[0] = '/', e.cwd_len = 1, e.cwd_trunc = 0;
+	render(&e, sizeof(e));
+	CHECKF(strstr(line, " fd2=none cwd=/ => 0") != NULL, "%s", line);
+	e.cwd_len = 0;              /* unreadable: no argument at all */
+	render(&e, sizeof(e));
+	CHECKF(!strstr(line, "cwd="), "%s", line);
+	CHECK(live_decode(&e, sizeof(e), &ev, scratch, sizeof(scratch)) == 0 && !ev.exec.cwd.len);
+}
+
 static void test_process_events(void)
 {
 	struct wire_fork f = { 0 };
@@ -315,6 +352,7 @@ int main(void)
 	RUN(test_exec_received_command);
 	RUN(test_exec_container);
 	RUN(test_exec_truncated_and_kinds);
+	RUN(test_exec_cwd);
 	RUN(test_process_events);
 	RUN(test_comm_quoted);
 	RUN(test_bad_records);

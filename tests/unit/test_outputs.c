@@ -185,8 +185,25 @@ static void test_ecs_fields(void)
 	CHECK(!strcmp(gets_(o, "user.id"), "1000"));
 	CHECK(!strcmp(gets_(o, "container.id"), "c0ffee"));
 	CHECK(!get(o, "shellwatch.escaped") && !get(o, "shellwatch.command_line_truncated"));
+	CHECK(!get(o, "process.working_directory") && !get(o, "process.parent.working_directory"));
 	json_object_put(o);
 	free(line);
+	/* working directories: named when known (OCSF 1.1 has no attribute for them) */
+	snprintf(a.cwd, sizeof(a.cwd), "/tmp/a dir");
+	snprintf(a.pcwd, sizeof(a.pcwd), ".../deep/end");
+	for (int k = 0; k < 2; k++) {
+		const char *pre = k ? "unmapped.shellwatch." : "process.";
+		char f[2][64];
+
+		snprintf(f[0], sizeof(f[0]), "%sworking_directory", pre);
+		snprintf(f[1], sizeof(f[1]), "%s%s", pre, k ? "parent_working_directory" :
+							    "parent.working_directory");
+		line = k ? alert_ocsf(&a, &ident, &len) : alert_ecs(&a, &ident, &len);
+		o = json_tokener_parse(line);
+		CHECKF(!strcmp(gets_(o, f[0]), a.cwd) && !strcmp(gets_(o, f[1]), a.pcwd), "%s", line);
+		json_object_put(o);
+		free(line);
+	}
 }
 
 static void test_ocsf_required(void)
@@ -541,6 +558,13 @@ static void test_event_ecs(void)
 	CHECK(!strcmp(gets_(o, "event.kind"), "event") && !strcmp(gets_(o, "event.action"), "exec"));
 	CHECK(json_object_get_int(get(o, "process.args_count")) == 3);
 	CHECK(strlen(gets_(o, "process.entity_id")) == 16);
+	CHECK(!get(o, "process.working_directory"));
+	json_object_put(o);
+	free(line);
+	ev.exec.cwd = sw_str_c("/srv/x");
+	line = event_ecs(&ev, &ident, 1800000000000000000ull, &len);
+	o = json_tokener_parse(line);
+	CHECK(!strcmp(gets_(o, "process.working_directory"), "/srv/x"));
 	json_object_put(o);
 	free(line);
 	memset(&ev, 0, sizeof(ev));

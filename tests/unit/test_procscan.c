@@ -40,6 +40,29 @@ static void put(const char *path, const char *text, size_t len)
 	}
 }
 
+/* A path of 40 components of 9 bytes ("/dir00000" ...): longer than WIRE_CWD_MAX. */
+static const char *long_dir(void)
+{
+	static char d[400];
+
+	for (int i = 0; i < 40; i++)
+		snprintf(d + 9 * i, sizeof(d) - 9 * (size_t)i, "/dir%05d", i);
+	return d;
+}
+
+/* The entry's proc event names the working directory it read. */
+static void check_proc_cwd(const struct procscan_entry *e, const char *want)
+{
+	static char scratch[PROCSCAN_SCRATCH];
+	struct sw_event ev;
+	const struct sw_str *v;
+
+	CHECK(procscan_event(e, 1, &ev, scratch, sizeof(scratch)) == 0);
+	v = sw_event_arg(&ev, "cwd");
+	CHECKF(v && sw_str_eqc(*v, want) && sw_str_eqc(ev.exec.cwd, want), "%.*s",
+	       v ? (int)v->len : 0, v ? v->p : "");
+}
+
 static void test_fake_proc(void)
 {
 	char root[] = "/tmp/sw-procscan-XXXXXX", p[256];
@@ -69,6 +92,8 @@ static void test_fake_proc(void)
 	CHECK(symlink("socket:[777]", p) == 0);
 	snprintf(p, sizeof(p), "%s/42/fd/2", root);
 	CHECK(symlink("pipe:[9]", p) == 0);
+	snprintf(p, sizeof(p), "%s/42/cwd", root);
+	CHECK(symlink("/srv/a dir", p) == 0);
 	nseen = total = 0, want_pid = 0;
 	CHECKF(procscan(root, collect, NULL) == 1 && nseen == 1, "total %d", total);
 	if (nseen != 1)
@@ -82,6 +107,17 @@ static void test_fake_proc(void)
 	CHECK(seen[0].stdio[1].family == AF_INET6 && !memcmp(seen[0].stdio[1].paddr, &v6, 16));
 	CHECK(seen[0].stdio[1].pport == 9001);
 	CHECK(seen[0].stdio[2].kind == WIRE_FD_PIPE);
+	CHECK(seen[0].cwd_len == 10 && !memcmp(seen[0].cwd, "/srv/a dir", 10) && !seen[0].cwd_trunc);
+	check_proc_cwd(&seen[0], "/srv/a dir");
+	/* a cwd longer than the kernel keeps: its end from a '/' on, marked cut */
+	snprintf(p, sizeof(p), "%s/42/cwd", root);
+	unlink(p);
+	CHECK(symlink(long_dir(), p) == 0);
+	nseen = total = 0;
+	CHECK(procscan(root, collect, NULL) == 1 && nseen == 1);
+	CHECK(nseen == 1 && seen[0].cwd_trunc && seen[0].cwd_len <= WIRE_CWD_MAX &&
+	      seen[0].cwd[0] == '/' && !memcmp(seen[0].cwd, long_dir() + strlen(long_dir()) -
+					      seen[0].cwd_len, seen[0].cwd_len));
 	snprintf(p, sizeof(p), "rm -rf %s", root);
 	CHECK(system(p) == 0);
 }

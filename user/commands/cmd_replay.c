@@ -15,6 +15,10 @@
 #include "strace_read.h"
 #include "trace_read.h"
 
+/* A capture's processes the judge tracks at once: a quarter of run's table, so that no trace
+ * (100,000 forks that never exit) takes replay past 64 MiB; --max-procs raises it. */
+#define REPLAY_MAX_PROCS 16384
+
 enum replay_format { FMT_TRACE, FMT_STRACE, FMT_AUDITD };
 
 struct replay_args {
@@ -269,6 +273,7 @@ int cmd_replay(int argc, char **argv)
 	sink_args_init(&a.so);
 	if (argp_parse(&argp, argc, argv, 0, 0, &a))
 		return SW_EXIT_USAGE;
+	o.max_procs = REPLAY_MAX_PROCS;
 	rc = judge_args_apply(&a.ja, "shellwatch replay", &o);
 	if (rc == 0 && make_opts(&a, &o))
 		rc = SW_EXIT_USAGE;

@@ -9,7 +9,7 @@
 #include "score.h"
 
 enum { OPT_NO_SCORE = 1100, OPT_ENGINE, OPT_HOLD, OPT_EXCEPTIONS, OPT_MIN_SEV, OPT_SHOW_SUPP,
-       OPT_BASELINE };
+       OPT_BASELINE, OPT_MAX_PROCS };
 
 static const struct argp_option options[] = {
 	{ "rules", 'r', "FILE", 0, "rules file (docs/rules.md) instead of the built-in rules", 0 },
@@ -31,6 +31,9 @@ static const struct argp_option options[] = {
 	{ "baseline", OPT_BASELINE, "FILE", 0, "this host's baseline (`shellwatch baseline learn`, "
 					       "docs/baseline.md): an exec unlike what its interpreter "
 					       "runs here raises the anomaly signal", 0 },
+	{ "max-procs", OPT_MAX_PROCS, "N", 0, "processes the judge tracks at once, 16 to 16777216 "
+					      "(default 65536 for run, 16384 for replay; about 1 KiB "
+					      "each); beyond it they are counted as untracked", 0 },
 	{ "show-suppressed", OPT_SHOW_SUPP, 0, 0, "also print the alerts an exception suppressed, "
 						  "marked with the line that matched", 0 },
 	{ 0 }
@@ -62,6 +65,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_EXCEPTIONS: a->exceptions_path = arg; break;
 	case OPT_SHOW_SUPP: a->show_suppressed = true; break;
 	case OPT_BASELINE: a->baseline_path = arg; break;
+	case OPT_MAX_PROCS: {
+		unsigned long long n = strtoull(arg, &end, 10);
+
+		if (end == arg || *end || arg[0] == '-' || n < 16 || n > (1u << 24))
+			argp_error(state, "--max-procs takes a number from 16 to 16777216, not '%s'",
+				   arg);
+		a->max_procs = (uint32_t)n;
+		break;
+	}
 	case OPT_HOLD:
 		if (!strcmp(arg, "0"))
 			a->hold_ns = 0;
@@ -111,6 +123,8 @@ int judge_args_apply(struct judge_args *a, const char *cmd, struct judge_opts *o
 	o->rules = &a->rules;
 	o->engine.mode = a->pww ? ENGINE_PWW : ENGINE_INCREMENTAL;
 	o->hold_ns = a->hold_ns;
+	if (a->max_procs)
+		o->max_procs = a->max_procs;
 	o->min_severity = a->min_severity;
 	o->show_suppressed = a->show_suppressed;
 	if (load_policy(a, cmd))

@@ -146,6 +146,7 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 	/* the table's copy: cut when it is full (PROC_CMD_MAX) */
 	alert_set_cmd(a, p->cmd, strlen(p->cmd), strlen(p->cmd) >= PROC_CMD_MAX - 1);
 	snprintf(a->exe, sizeof(a->exe), "%s", p->exe);
+	snprintf(a->cwd, sizeof(a->cwd), "%s", p->cwd);
 	a->exec_ns = p->exec_ns;
 	a->start_ns = p->start_ns;
 	snprintf(a->interp, sizeof(a->interp), "%s", p->interp_name);
@@ -162,6 +163,7 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
 		snprintf(a->pcmd, sizeof(a->pcmd), "%s", pp->cmd);
 		snprintf(a->pexe, sizeof(a->pexe), "%s", pp->exe);
+		snprintf(a->pcwd, sizeof(a->pcwd), "%s", pp->cwd);
 	}
 	if (!s && judge_last_sock(p))
 		s = &judge_last_sock(p)->sock;
@@ -498,6 +500,7 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 	}
 	copy_str(p->cmd, sizeof(p->cmd), x->argv.p, x->argv.len);
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
+	proc_copy_cwd(p->cwd, sizeof(p->cwd), x->cwd);
 	identify(p, x);
 	p->cmd_from_net = x->cmd_from_net;
 	ctr_pack(&p->ctr, x);
@@ -518,6 +521,7 @@ static void rule_alert_without_proc(struct judge *j, const struct sw_event *ev)
 	a->exec_ns = ev->has_time ? ev->t_ns : j->now;
 	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
+	proc_copy_cwd(a->cwd, sizeof(a->cwd), ev->exec.cwd);
 	copy_str(a->comm, sizeof(a->comm), ev->comm.p, ev->comm.len);
 	memcpy(a->rule, j->hit.rule, sizeof(a->rule));
 	a->nmatched = j->hit.nmatched;
@@ -591,6 +595,7 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 	/* the whole command line and file name, not the table's shortened copies */
 	alert_set_cmd(a, x->argv.p, x->argv.len, x->argv_trunc);
 	copy_str(a->exe, sizeof(a->exe), x->exe.p, x->exe.len);
+	proc_copy_cwd(a->cwd, sizeof(a->cwd), x->cwd);
 	if (a->signals & SIG_RULE) {
 		memcpy(a->rule, j->hit.rule, sizeof(a->rule));
 		a->nmatched = j->hit.nmatched;
@@ -622,6 +627,7 @@ static void on_proc(struct judge *j, const struct sw_event *ev)
 	}
 	judge_verdict(j, p, false, false, a);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
+	proc_copy_cwd(a->cwd, sizeof(a->cwd), ev->exec.cwd);
 	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
 	a->exec_ns = a->decided_ns;  /* the exec happened before the capture: no delay to report */
 	decide(j, a, p);

@@ -136,6 +136,31 @@ void proc_add_sock(struct proc *p, int32_t fd, const struct sw_fd *sock, uint32_
 	p->socks[slot].sock = *sock;
 }
 
+void proc_copy_cwd(char *dst, size_t cap, struct sw_str cwd)
+{
+	size_t k;
+
+	if (cap < 8) {
+		if (cap)
+			dst[0] = '\0';
+		return;
+	}
+	if (cwd.len < cap) {
+		memcpy(dst, cwd.p, cwd.len);
+		dst[cwd.len] = '\0';
+		return;
+	}
+	k = cwd.len - (cap - 4);       /* room for "..." and the NUL */
+	for (size_t i = k; i < cwd.len && i < k + cap / 2; i++)
+		if (cwd.p[i] == '/') {
+			k = i;
+			break;
+		}
+	memcpy(dst, "...", 3);
+	memcpy(dst + 3, cwd.p + k, cwd.len - k);
+	dst[3 + cwd.len - k] = '\0';
+}
+
 void proc_exec_ages_socks(struct proc *p)
 {
 	for (int i = 0; i < PROC_SOCKS; i++)

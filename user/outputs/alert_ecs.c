@@ -149,11 +149,13 @@ static void put_process(struct jw *w, const struct alert *a)
 	jw_str_opt(w, "process.entity_id", a->entity_id);
 	jw_str(w, "process.name", a->comm);
 	jw_str(w, "process.executable", a->exe);
+	jw_str_opt(w, "process.working_directory", a->cwd);
 	ecs_cmdline(w, "process", a->cmd);
 	jw_int(w, "process.parent.pid", a->ppid);
 	jw_str_opt(w, "process.parent.entity_id", a->parent_entity_id);
 	jw_str(w, "process.parent.name", a->pcomm);
 	jw_str_opt(w, "process.parent.executable", a->pexe);
+	jw_str_opt(w, "process.parent.working_directory", a->pcwd);
 	ecs_cmdline(w, "process.parent", a->pcmd);
 	if (a->has_uid) {
 		snprintf(uid, sizeof(uid), "%u", a->uid);

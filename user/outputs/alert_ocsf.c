@@ -211,6 +211,9 @@ static void put_unmapped(struct jw *w, const struct alert *a)
 		jw_str(w, "unmapped.shellwatch.interpreter_by", interp_by_name(a->interp_by));
 		jw_str(w, "unmapped.shellwatch.command_source", cmdsrc_name(a->cmdsrc));
 	}
+	/* OCSF 1.1's process object has no working directory */
+	jw_str_opt(w, "unmapped.shellwatch.working_directory", a->cwd);
+	jw_str_opt(w, "unmapped.shellwatch.parent_working_directory", a->pcwd);
 	jw_num(w, "unmapped.shellwatch.delay_ms", alert_delay_ms(a));
 	for (unsigned i = 0; i < a->nmatched; i++)
 		json_object_array_add(m, jw_string(w, "unmapped.shellwatch.matched", a->matched[i],

@@ -59,6 +59,8 @@ static void put_process(struct jw *w, const struct sw_event *ev, const struct ou
 		jw_strn(w, "process.name", ev->comm.p, ev->comm.len);
 	if (ev->kind == SW_EV_EXEC) {
 		jw_strn(w, "process.executable", ev->exec.exe.p, ev->exec.exe.len);
+		if (ev->exec.cwd.len)
+			jw_strn(w, "process.working_directory", ev->exec.cwd.p, ev->exec.cwd.len);
 		ecs_cmdline(w, "process", cstr(buf, sizeof(buf), ev->exec.argv));
 		if (ev->exec.argv_trunc || ev->exec.argv.len >= sizeof(buf))
 			jw_bool(w, "shellwatch.command_line_truncated", true);

@@ -2,9 +2,10 @@
  *
  * Each joined event (auditd_read.c) whose SYSCALL record is a call of the table below becomes one
  * event in the vocabulary of docs/trace-format.md: arguments from a0..a3 and exit=, the socket end
- * from SOCKADDR, the command line from EXECVE (PROCTITLE when EXECVE is missing), pid=, ppid=,
- * uid= and the audit time (wall clock, ms). Audit does not say what an fd is, so execs carry no
- * fd0=..fd2= and dups no sock=: the judge follows stdio through forks and dups.
+ * from SOCKADDR, the command line from EXECVE (PROCTITLE when EXECVE is missing), an exec's cwd=
+ * from CWD, pid=, ppid=, uid= and the audit time (wall clock, ms). Audit does not say what an fd
+ * is, so execs carry no fd0=..fd2= and dups no sock=: the judge follows stdio through forks and
+ * dups.
  *
  * Forks need bookkeeping. The parent's clone record is written when the parent returns from the
  * call, which can be after the child's first records (vfork); clone3 does not show whether it
@@ -446,6 +447,8 @@ static void conv_exec(struct conv *c, const struct auditd_event *a, enum ac call
 	else
 		argv = title_args(c, &a->proctitle, &trunc);
 	begin(c, ac_names[call], &a->sc, a->t_ms, a->line);
+	if (a->has_cwd && a->cwd.len && a->cwd.p[0] == '/')
+		add(c, "cwd", a->cwd);
 	add(c, "exe", a->sc.exe);
 	add(c, "argv", argv);
 	if (trunc)

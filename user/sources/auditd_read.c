@@ -15,7 +15,7 @@ struct span {
 	uint32_t off, len;
 };
 
-enum rec { REC_OTHER, REC_SYSCALL, REC_EXECVE, REC_SOCKADDR, REC_PROCTITLE, REC_EOE };
+enum rec { REC_OTHER, REC_SYSCALL, REC_EXECVE, REC_SOCKADDR, REC_PROCTITLE, REC_EOE, REC_CWD };
 
 /* SYSCALL fields that must be there for the record to count */
 #define SC_ARCH 1u
@@ -24,13 +24,14 @@ enum rec { REC_OTHER, REC_SYSCALL, REC_EXECVE, REC_SOCKADDR, REC_PROCTITLE, REC_
 #define SC_NEEDED (SC_ARCH | SC_NR | SC_PID)
 
 struct pend {
-	bool used, partial, has_syscall, has_sockaddr, has_execve, has_proctitle;
+	bool used, partial, has_syscall, has_sockaddr, has_execve, has_proctitle, has_cwd;
 	uint64_t serial, age, line, last, t_ms;
 	char time[32];
 	struct auditd_syscall sc;
 	unsigned sc_seen;          /* SC_* */
 	bool sc_bad;               /* a field did not parse */
-	struct span comm, exe, saddr, title;
+	uint64_t items;            /* SYSCALL's items=: path names, so a CWD record follows */
+	struct span comm, exe, saddr, title, cwd;
 	int64_t argc;              /* -1 until argc= is seen */
 	int32_t open_arg;          /* argument receiving aN[M] chunks, -1 none */
 	struct parg arg[AUDITD_MAX_ARGS];
@@ -138,11 +139,13 @@ static void fill_event(struct auditd_event *ev, const struct pend *p, bool compl
 	ev->has_sockaddr = p->has_sockaddr;
 	ev->has_execve = p->has_execve;
 	ev->has_proctitle = p->has_proctitle;
+	ev->has_cwd = p->has_cwd;
 	ev->sc = p->sc;
 	ev->sc.comm = str_of(p, p->comm);
 	ev->sc.exe = str_of(p, p->exe);
 	ev->saddr = str_of(p, p->saddr);
 	ev->proctitle = str_of(p, p->title);
+	ev->cwd = str_of(p, p->cwd);
 	if (p->has_execve)
 		fill_exec(&ev->exec, p);
 	else
@@ -442,6 +445,8 @@ static void syscall_number(struct pend *p, const char *k, size_t kn, const char 
 		sc->uid = (uint32_t)parse_u64(v, vn, &ok), sc->has_uid = ok;
 	else if (key_is(k, kn, "exit"))
 		sc->exit = parse_i64(v, vn, &ok), sc->has_exit = ok;
+	else if (key_is(k, kn, "items"))
+		p->items = parse_u64(v, vn, &ok);
 	else if (kn == 2 && k[0] == 'a' && k[1] >= '0' && k[1] <= '3')
 		sc->a[k[1] - '0'] = parse_hex(v, vn, &ok);
 	p->sc_bad |= !ok;
@@ -477,6 +482,10 @@ static void field(struct pend *p, enum rec t, const char *k, size_t kn, const ch
 	case REC_PROCTITLE:
 		if (key_is(k, kn, "proctitle"))
 			p->title = append_value(p, v, vn, quoted), p->has_proctitle = true;
+		break;
+	case REC_CWD:
+		if (key_is(k, kn, "cwd"))
+			p->cwd = append_value(p, v, vn, quoted), p->has_cwd = true;
 		break;
 	default:
 		break;
@@ -542,7 +551,7 @@ static enum rec rec_type(const char *ty, const char *end)
 		enum rec t;
 	} types[] = {
 		{ "SYSCALL", REC_SYSCALL },   { "EXECVE", REC_EXECVE },       { "EOE", REC_EOE },
-		{ "SOCKADDR", REC_SOCKADDR }, { "PROCTITLE", REC_PROCTITLE },
+		{ "SOCKADDR", REC_SOCKADDR }, { "PROCTITLE", REC_PROCTITLE }, { "CWD", REC_CWD },
 	};
 	const char *n = ty + 5, *e = n;
 
@@ -554,9 +563,12 @@ static enum rec rec_type(const char *ty, const char *end)
 	return REC_OTHER;
 }
 
+/* An exec's CWD record follows its EXECVE records when the call looked up a path (items= above 0,
+ * as every exec does): it ends the part of the event the readers use. */
 static bool ended(const struct pend *p)
 {
-	return p->has_proctitle || (p->has_execve && args_complete(p));
+	return p->has_proctitle ||
+	       (p->has_execve && args_complete(p) && (p->has_cwd || !p->items));
 }
 
 static void feed_record(struct auditd_reader *r, enum rec t, const char *ty, const char *end)

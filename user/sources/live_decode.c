@@ -294,6 +294,20 @@ static void decode_container(struct builder *b, const struct wire_exec *e)
 	add_int(b, "netns", e->netns);
 }
 
+/* The working directory: the kernel kept the end of a longer path, which is marked by a leading
+ * "..." (include/event.h, sw_exec_facts.cwd). */
+static struct sw_str put_cwd(struct builder *b, const struct wire_exec *e)
+{
+	size_t n = e->cwd_len < WIRE_CWD_MAX ? e->cwd_len : WIRE_CWD_MAX, k = e->cwd_trunc ? 3 : 0;
+	char tmp[WIRE_CWD_MAX + 3];
+
+	if (!n || memchr(e->cwd, '\0', n))
+		return (struct sw_str){ "", 0 };
+	memcpy(tmp, "...", k);
+	memcpy(tmp + k, e->cwd, n);
+	return put_bytes(b, tmp, k + n);
+}
+
 static void decode_exec(struct builder *b, const struct wire_exec *e)
 {
 	static const char *const fdn[] = { "fd0", "fd1", "fd2" };
@@ -336,6 +350,9 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 		x->cmd_from_net = e->recv_from == 1 ? 1 : 2;
 		add(b, "cmd_from_net", sw_str_c(x->cmd_from_net == 1 ? "self" : "parent"));
 	}
+	x->cwd = put_cwd(b, e);
+	if (x->cwd.len)
+		add(b, "cwd", x->cwd);
 	b->ev->ret = sw_str_c("0");
 	b->ev->has_ret = true;
 	b->ev->kind = SW_EV_EXEC;

@@ -283,6 +283,29 @@ static void read_cmdline(const char *root, uint32_t pid, struct procscan_entry *
 	e->cmd[n] = '\0';
 }
 
+/* The cwd link, kept as the exec program keeps a working directory (include/wire.h). */
+static void read_cwd(const char *root, uint32_t pid, struct procscan_entry *e)
+{
+	char path[128], link[4096];
+	ssize_t n;
+	size_t k = 0;
+
+	snprintf(path, sizeof(path), "%s/%u/cwd", root, pid);
+	n = readlink(path, link, sizeof(link));
+	if (n <= 0 || n >= (ssize_t)sizeof(link) || link[0] != '/')
+		return;
+	if (n > WIRE_CWD_MAX) {
+		k = (size_t)n - WIRE_CWD_MAX;
+		while (k < (size_t)n && link[k] != '/')
+			k++;
+		if (k == (size_t)n)
+			return;
+		e->cwd_trunc = true;
+	}
+	memcpy(e->cwd, link + k, (size_t)n - k);
+	e->cwd_len = (uint16_t)((size_t)n - k);
+}
+
 int procscan(const char *root, procscan_fn fn, void *ctx)
 {
 	struct sock_table t = { 0 };
@@ -313,6 +336,7 @@ int procscan(const char *root, procscan_fn fn, void *ctx)
 		read_cmdline(root, e.pid, &e);
 		read_uid(root, e.pid, &e);
 		read_cgroup(root, e.pid, &e);
+		read_cwd(root, e.pid, &e);
 		e.pidns = ns_inode(root, e.pid, "pid");
 		e.netns = ns_inode(root, e.pid, "net");
 		snprintf(path, sizeof(path), "%s/%u/exe", root, e.pid);
@@ -356,6 +380,9 @@ int procscan_event(const struct procscan_entry *e, uint64_t t_ns, struct sw_even
 	memcpy(w.fds, e->stdio, sizeof(w.fds));
 	memcpy(w.cgroup, e->cgroup, sizeof(w.cgroup));
 	w.ns_pid = e->ns_pid, w.pidns = e->pidns, w.netns = e->netns;
+	memcpy(w.cwd, e->cwd, e->cwd_len <= WIRE_CWD_MAX ? e->cwd_len : WIRE_CWD_MAX);
+	w.cwd_len = e->cwd_len <= WIRE_CWD_MAX ? e->cwd_len : WIRE_CWD_MAX;
+	w.cwd_trunc = e->cwd_trunc;
 	rc = live_decode(&w, sizeof(w), ev, scratch, cap);
 	if (rc)
 		return rc;
