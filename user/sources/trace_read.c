@@ -231,7 +231,9 @@ static int next_line(FILE *f, struct linebuf *b, size_t *len, bool *cut, uint64_
 	int c;
 
 	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (!over && room(b, n))
+		if (n + 1 < b->cap)             /* the common case: room without a call */
+			b->p[n++] = (char)c;
+		else if (!over && room(b, n))
 			b->p[n++] = (char)c;
 		else
 			over++;
