@@ -146,7 +146,8 @@ void proc_copy_cwd(char *dst, size_t cap, struct sw_str cwd)
 		return;
 	}
 	if (cwd.len < cap) {
-		memcpy(dst, cwd.p, cwd.len);
+		if (cwd.len)           /* an unknown one may have no pointer at all */
+			memcpy(dst, cwd.p, cwd.len);
 		dst[cwd.len] = '\0';
 		return;
 	}
