@@ -33,7 +33,7 @@ has_alert() { sw_alert_fields "$json" "$1" process.pid >/dev/null; }
 ctr_alert_checks() {
 	local what=$1 cid=$2 name=$3 port=$4 addr=$5 got
 	check "$what: reported within 2 s" wait_until 2 has_alert "$port"
-	# the first alert of the shell; the runtime's answer may come a little after the first exec
+	# the first alert of the shell
 	got=$(sw_alert_fields "$json" "$port" destination.ip destination.port container.id \
 		container.runtime process.vpid container.name container.image.name | head -n 1)
 	echo "# $what: destination.ip .port container.id .runtime process.vpid container.name .image: $got"

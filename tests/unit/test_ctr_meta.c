@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "ctr_alert.h"
 #include "ctr_meta.h"
 #include "tap.h"
 
@@ -580,6 +581,65 @@ static void test_not_asked(void)
 	ctr_meta_free(NULL);
 }
 
+
+/* The hold of run's alerts (ctr_alert.c): an alert of a container the runtime is being asked
+ * about waits for the answer, at most CTR_HOLD_MS; nothing else waits. */
+struct written {
+	int n;
+	char name[128], image[256];
+};
+
+static void record_write(void *ctx, struct alert *a)
+{
+	struct written *w = ctx;
+
+	w->n++;
+	snprintf(w->name, sizeof(w->name), "%s", a->ctr_name);
+	snprintf(w->image, sizeof(w->image), "%s", a->ctr_image);
+}
+
+static void test_hold(void)
+{
+	struct ctr_meta *m = meta_for(fk.path);
+	struct ctr_hold *h = ctr_hold_new();
+	struct ctr_meta_info i;
+	struct written w = { 0 };
+	static struct alert a, host, slow;
+	uint64_t now = 1000000000ull, end = ms_now() + 3000;
+
+	snprintf(a.container, sizeof(a.container), "%s", GOOD);
+	snprintf(a.ctr_runtime, sizeof(a.ctr_runtime), "docker");
+	CHECK(!ctr_hold_put(h, m, &host, now));          /* on the host: written at once */
+	CHECK(!ctr_hold_put(h, NULL, &a, now));          /* no lookups: written at once */
+	CHECK(ctr_hold_put(h, m, &a, now));              /* first ask: PENDING, held */
+	while (ctr_hold_flush(h, m, now, false, record_write, &w) && ms_now() < end)
+		ctr_meta_wait(m, ctr_meta_generation(m), 50);
+	CHECKF(w.n == 1 && !strcmp(w.name, "web") && !strcmp(w.image, "docker.io/library/nginx:1.25"),
+	       "%d written, name '%s' image '%s'", w.n, w.name, w.image);
+	CHECK(settled(m, GOOD, &i) == CTR_META_KNOWN);
+	CHECK(!ctr_hold_put(h, m, &a, now));             /* known now: written at once, filled */
+	CHECK(!strcmp(a.ctr_name, "web"));
+
+	w = (struct written){ 0 };
+	snprintf(slow.container, sizeof(slow.container), "%s", SLOW);
+	snprintf(slow.ctr_runtime, sizeof(slow.ctr_runtime), "docker");
+	CHECK(ctr_hold_put(h, m, &slow, now));           /* the runtime is slow to answer */
+	CHECK(ctr_hold_flush(h, m, now + 1000000, false, record_write, &w) == 1 && w.n == 0);
+	CHECK(ctr_hold_flush(h, m, now + CTR_HOLD_MS * 1000000ull, false, record_write, &w) == 0);
+	CHECKF(w.n == 1 && !w.name[0], "%d written, name '%s'", w.n, w.name);
+	CHECK(settled(m, SLOW, &i) == CTR_META_NONE);   /* timed out: a failed runtime... */
+	CHECK(!ctr_hold_put(h, m, &slow, now));          /* ...holds nothing */
+	ctr_meta_free(m);
+	m = meta_for(fk.path);                            /* a runtime not yet known to be slow */
+	w = (struct written){ 0 };
+	CHECK(ctr_hold_put(h, m, &slow, now));
+	CHECK(ctr_hold_flush(h, m, now, true, record_write, &w) == 0 && w.n == 1);   /* the stop */
+	CHECK(ctr_hold_flush(NULL, m, now, true, record_write, &w) == 0);
+	ctr_hold_free(h);
+	ctr_hold_free(NULL);
+	ctr_meta_free(m);
+}
+
 int main(void)
 {
 	RUN(test_parse_good);
@@ -596,6 +656,7 @@ int main(void)
 	RUN(test_absent);
 	RUN(test_bounds);
 	RUN(test_not_asked);
+	RUN(test_hold);
 	fake_stop(&fk);
 	rmdir(dir);
 	return tap_done();

@@ -43,6 +43,7 @@ struct run {
 	bool no_ctr_meta;
 	struct ctr_meta_opts cmo;
 	struct ctr_meta *ctr_meta;   /* container names and images (NULL: not asked) */
+	struct ctr_hold *ctr_hold;   /* alerts waiting briefly for their container's name */
 	unsigned long kills, kill_failed;
 	uint64_t lat[LAT_MAX];       /* exec -> alert written, ns, high alerts (a ring) */
 	uint64_t nlat;
@@ -145,6 +146,20 @@ static int kill_pid(uint32_t pid, uint64_t start_ns)
 	return rc;
 }
 
+/* Write an alert (its container filled as far as known now) and count it. */
+static void write_alert(void *ctx, struct alert *a)
+{
+	struct run *r = ctx;
+	bool high = a->severity == SEV_HIGH;
+
+	/* the delay the alert reports runs to when it is written, not to the event that decided */
+	a->decided_ns = live_clock_ns();
+	sink_write(&r->sink, a);
+	if (high)
+		r->lat[r->nlat++ % LAT_MAX] = live_clock_ns() - a->exec_ns;
+	metrics_alert(&r->m, a, high ? live_clock_ns() - a->exec_ns : 0);
+}
+
 static void on_alert(void *ctx, struct alert *a)
 {
 	struct run *r = ctx;
@@ -159,13 +174,8 @@ static void on_alert(void *ctx, struct alert *a)
 			r->kill_failed++;
 		}
 	}
-	ctr_alert_fill(r->ctr_meta, a);
-	/* the delay the alert reports runs to when it is written, not to the event that decided */
-	a->decided_ns = live_clock_ns();
-	sink_write(&r->sink, a);
-	if (high)
-		r->lat[r->nlat++ % LAT_MAX] = live_clock_ns() - a->exec_ns;
-	metrics_alert(&r->m, a, high ? live_clock_ns() - a->exec_ns : 0);
+	if (!ctr_hold_put(r->ctr_hold, r->ctr_meta, a, live_clock_ns()))
+		write_alert(r, a);
 }
 
 static int on_event(void *ctx, const struct sw_event *ev)
@@ -272,6 +282,7 @@ static int after_poll(void *ctx, uint64_t before)
 	struct run *r = ctx;
 
 	judge_tick(r->j, before);
+	ctr_hold_flush(r->ctr_hold, r->ctr_meta, live_clock_ns(), false, write_alert, r);
 	if (liveloop_take_reopen())
 		sink_reopen(&r->sink);
 	sink_tick(&r->sink);
@@ -360,7 +371,8 @@ static int start(struct run *r)
 	}
 	if (open_outputs(r))
 		return SW_EXIT_RUNTIME;
-	if (!r->no_ctr_meta && !(r->ctr_meta = ctr_meta_new(&r->cmo)))
+	if (!r->no_ctr_meta && (!(r->ctr_meta = ctr_meta_new(&r->cmo)) ||
+				!(r->ctr_hold = ctr_hold_new())))
 		fprintf(stderr, "shellwatch run: warning: cannot start the container metadata "
 				"lookups (%s): alerts carry container ids alone\n", strerror(errno));
 	if (!(r->j = judge_new(&r->jo))) {
@@ -373,12 +385,14 @@ static int start(struct run *r)
 		seed(r, lv);
 		rc = detect(r, lv);
 		judge_finish(r->j);   /* emits the alerts still on hold */
+		ctr_hold_flush(r->ctr_hold, r->ctr_meta, live_clock_ns(), true, write_alert, r);
 		summary(r, lv);
 		if (r->metrics_file || r->http)
 			publish_metrics(r);
 	}
 	live_close(lv);
 	judge_free(r->j);
+	ctr_hold_free(r->ctr_hold);
 	ctr_meta_free(r->ctr_meta);
 	metrics_http_stop(r->http);
 	return close_outputs(r, rc);
