@@ -55,6 +55,9 @@ struct alert {
 	char ctr_name[128], ctr_image[256], pod_name[256], pod_namespace[64];
 	const char *suppressed_by;   /* the exception ("file:line") that matched; NULL: none */
 	char cmd[ALERT_CMD_MAX], pcmd[ALERT_CMD_MAX];
+	/* the spaces of cmd and pcmd that are inside an argument (include/argl.h; all clear: split
+	 * at every space), for process.args */
+	uint8_t cmd_inner[ALERT_CMD_MAX / 8], pcmd_inner[ALERT_CMD_MAX / 8];
 	uint32_t cmd_len;            /* bytes of the whole command line; 0: unknown (the source cut it) */
 	bool cmd_trunc;              /* cmd is not the whole command line (alert_set_cmd) */
 	bool has_peer;

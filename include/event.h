@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SW_EVENT_MAX_ARGS 32
+#define SW_EVENT_MAX_ARGS 40
 
 struct sw_str {
 	const char *p;
@@ -90,6 +90,9 @@ struct sw_dup_facts {
 struct sw_exec_facts {
 	struct sw_str exe;         /* the file name exec'd */
 	struct sw_str argv;        /* the command line, arguments joined by spaces */
+	struct sw_str argl;        /* the arguments' lengths ("2,2,7") when argv does not split back
+				      at its spaces (an argument is empty or holds one); "" else
+				      (include/argl.h) */
 	bool argv_trunc;           /* the source cut the command line */
 	struct sw_str cwd;         /* the working directory at the exec (or the scan), "" unknown;
 				      a path whose start was cut is its end after "..."

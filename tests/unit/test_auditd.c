@@ -400,15 +400,16 @@ static void test_exec(void)
 	CHECK(read_text(in, false, &l, &st, &es, &err) == 0);
 	CHECKF(l.n == 5 && es.failed == 1, "%zu events", l.n);
 	i = FIND(&l, "execve pid=71 ppid=70 uid=1000 t=1796159768558000000 comm=bash "
-		 "exe=/usr/bin/bash argv=\"bash -c echo a\\tb\" => 0");
+		 "exe=/usr/bin/bash argv=\"bash -c echo a\\tb\" argl=4,2,8 => 0");
 	CHECKF(i == 1, "%s", l.n > 1 ? l.e[1].text : "");
 	CHECK(i == 1 && l.e[i].argv_len == 16 && !memcmp(l.e[i].argv, "bash -c echo a\tb", 16));
 	CHECK(i == 1 && l.e[i].ev.kind == SW_EV_EXEC && !l.e[i].ev.exec.stdio_known &&
 	      !l.e[i].ev.exec.argv_trunc && !sw_event_arg(&l.e[i].ev, "fd0"));
 	CHECK(l.e[1].ev.seq == 1);
-	CHECK(FIND(&l, "execve pid=71 ", "argv=\"sh -c id\" => 0") == 2);
+	CHECK(FIND(&l, "execve pid=71 ", "argv=\"sh -c id\" argl=2,5 => 0") == 2);   /* "-c id" */
 	CHECK(FIND(&l, "execve pid=71 ", "argv=\"sh -i\" => 0") == 3);
-	CHECK((i = FIND(&l, "execve pid=71 ", "argv=\"cat  f\" argv_trunc=1 => 0")) == 4);
+	/* an empty argument: argl says where the arguments are (include/argl.h) */
+	CHECK((i = FIND(&l, "execve pid=71 ", "argv=\"cat  f\" argl=3,0,1 argv_trunc=1 => 0")) == 4);
 	CHECK(i == 4 && l.e[i].ev.exec.argv_trunc);
 	evlog_free(&l);
 }
@@ -857,7 +858,8 @@ static void test_fixture_enriched(void)
 	/* the local web server's accept and its client's connect; the echo's arguments as bytes */
 	CHECK(FIND(&a, "accept4 pid=", "family=inet addr=127.0.0.1 port=") >= 0);
 	CHECK(FIND(&a, "connect pid=", "comm=python3 fd=3 family=inet addr=127.0.0.1 port=") >= 0);
-	CHECK(FIND(&a, "execve pid=", "exe=/usr/bin/echo argv=\"/bin/echo a b x\\ty\" => 0") >= 0);
+	CHECK(FIND(&a, "execve pid=", "exe=/usr/bin/echo argv=\"/bin/echo a b x\\ty\" argl=9,3,3 => 0") >=
+	      0);
 	CHECK(es.threads >= 1);   /* python's thread (clone3): no fork of a process */
 	evlog_free(&a);
 	evlog_free(&b);

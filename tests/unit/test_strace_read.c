@@ -88,6 +88,11 @@ static void test_exec(void)
 		    &ev) == 1);
 	CHECK(arg_is(&ev, "exe", "/bin/sh") && arg_is(&ev, "argv", "sh -c echo \"hi\"\n"));
 	CHECK(!sw_event_arg(&ev, "argv_trunc"));
+	CHECK(arg_is(&ev, "argl", "2,2,10") && sw_str_eqc(ev.exec.argl, "2,2,10"));
+	CHECK(parse("5 execve(\"/bin/cat\", [\"cat\", \"\", \"f\"], 0x1) = 0", &ev) == 1);
+	CHECK(arg_is(&ev, "argv", "cat  f") && arg_is(&ev, "argl", "3,0,1"));
+	CHECK(parse("5 execve(\"/bin/sh\", [\"sh\", \"-i\"], 0x1) = 0", &ev) == 1);
+	CHECK(arg_is(&ev, "argv", "sh -i") && !sw_event_arg(&ev, "argl"));
 	CHECK(parse("5 execve(\"/usr/bin/python3\", [\"python3\", \"-c\", \"import socket,os,sub\"...], "
 		    "0x5 /* 3 vars */) = 0", &ev) == 1);
 	CHECK(arg_is(&ev, "argv", "python3 -c import socket,os,sub") && arg_is(&ev, "argv_trunc", "1"));

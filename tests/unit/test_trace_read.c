@@ -66,7 +66,7 @@ static void test_bad_lines(void)
 		"dup fd=3 => 0 1", "dup pid=abc", "dup t=-1", "dup pid=99999999999",
 		"x a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15 p=16 q=17 "
 		"r=18 s=19 t2=20 u=21 v=22 w=23 x=24 y=25 z=26 aa=27 ab=28 ac=29 ad=30 ae=31 af=32 "
-		"ag=33",
+		"ag=33 ah=34 ai=35 aj=36 ak=37 al=38 am=39 an=40 ao=41",
 		"\"\" a=1", "x v=\"\\q\"",
 	};
 	struct sw_event ev;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "argl.h"
 #include "baseline.h"
 #include "cmdsrc.h"
 #include "interp.h"
@@ -130,6 +131,16 @@ static void alert_base(struct judge *j, struct alert *a, uint32_t signals)
 	snprintf(a->host, sizeof(a->host), "%s", j->host);
 }
 
+/* The alert's command line from an exec, with its arguments' boundaries while it is whole. */
+static void alert_cmd_of(struct alert *a, const struct sw_exec_facts *x)
+{
+	alert_set_cmd(a, x->argv.p, x->argv.len, x->argv_trunc);
+	if (x->argv.len < sizeof(a->cmd))
+		argl_inner(x->argv, x->argl, a->cmd_inner, sizeof(a->cmd_inner));
+	else
+		memset(a->cmd_inner, 0, sizeof(a->cmd_inner));
+}
+
 /* An alert about process p: its facts, its and its ancestors' scores, and as remote end its inet
  * stdio socket or its last inet connection (callers may set a better one). */
 static void alert_from_proc(struct judge *j, struct alert *a, const struct proc *p,
@@ -145,6 +156,7 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 	snprintf(a->comm, sizeof(a->comm), "%s", p->comm);
 	/* the table's copy: cut when it is full (PROC_CMD_MAX) */
 	alert_set_cmd(a, p->cmd, strlen(p->cmd), strlen(p->cmd) >= PROC_CMD_MAX - 1);
+	memcpy(a->cmd_inner, p->cmd_inner, sizeof(p->cmd_inner));
 	snprintf(a->exe, sizeof(a->exe), "%s", p->exe);
 	snprintf(a->cwd, sizeof(a->cwd), "%s", p->cwd);
 	a->exec_ns = p->exec_ns;
@@ -162,6 +174,7 @@ static void alert_from_proc(struct judge *j, struct alert *a, const struct proc 
 	if (pp) {
 		snprintf(a->pcomm, sizeof(a->pcomm), "%s", pp->comm);
 		snprintf(a->pcmd, sizeof(a->pcmd), "%s", pp->cmd);
+		memcpy(a->pcmd_inner, pp->cmd_inner, sizeof(pp->cmd_inner));
 		snprintf(a->pexe, sizeof(a->pexe), "%s", pp->exe);
 		snprintf(a->pcwd, sizeof(a->pcwd), "%s", pp->cwd);
 	}
@@ -499,6 +512,7 @@ static void take_exec_facts(struct judge *j, struct proc *p, const struct sw_eve
 		copy_str(p->comm, sizeof(p->comm), b, x->exe.len - (size_t)(b - x->exe.p));
 	}
 	copy_str(p->cmd, sizeof(p->cmd), x->argv.p, x->argv.len);
+	argl_inner(x->argv, x->argl, p->cmd_inner, sizeof(p->cmd_inner));
 	copy_str(p->exe, sizeof(p->exe), x->exe.p, x->exe.len);
 	proc_copy_cwd(p->cwd, sizeof(p->cwd), x->cwd);
 	identify(p, x);
@@ -519,7 +533,7 @@ static void rule_alert_without_proc(struct judge *j, const struct sw_event *ev)
 	alert_base(j, a, SIG_RULE);
 	a->pid = ev->pid, a->ppid = ev->ppid, a->uid = ev->uid, a->has_uid = ev->has_uid;
 	a->exec_ns = ev->has_time ? ev->t_ns : j->now;
-	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
+	alert_cmd_of(a, &ev->exec);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
 	proc_copy_cwd(a->cwd, sizeof(a->cwd), ev->exec.cwd);
 	copy_str(a->comm, sizeof(a->comm), ev->comm.p, ev->comm.len);
@@ -593,7 +607,7 @@ static void on_exec(struct judge *j, const struct sw_event *ev)
 	j->st.kernel_kills += x->killed;
 	judge_verdict(j, p, j->cur_hit, j->cur_hit && j->hit_inbound, a);
 	/* the whole command line and file name, not the table's shortened copies */
-	alert_set_cmd(a, x->argv.p, x->argv.len, x->argv_trunc);
+	alert_cmd_of(a, x);
 	copy_str(a->exe, sizeof(a->exe), x->exe.p, x->exe.len);
 	proc_copy_cwd(a->cwd, sizeof(a->cwd), x->cwd);
 	if (a->signals & SIG_RULE) {
@@ -628,7 +642,7 @@ static void on_proc(struct judge *j, const struct sw_event *ev)
 	judge_verdict(j, p, false, false, a);
 	copy_str(a->exe, sizeof(a->exe), ev->exec.exe.p, ev->exec.exe.len);
 	proc_copy_cwd(a->cwd, sizeof(a->cwd), ev->exec.cwd);
-	alert_set_cmd(a, ev->exec.argv.p, ev->exec.argv.len, ev->exec.argv_trunc);
+	alert_cmd_of(a, &ev->exec);
 	a->exec_ns = a->decided_ns;  /* the exec happened before the capture: no delay to report */
 	decide(j, a, p);
 }

@@ -104,8 +104,10 @@ static void put_threat(struct jw *w, const struct alert *a)
 }
 
 /* WHO.command_line, and WHO.args and WHO.args_count: the sources give argv joined by spaces,
- * so the arguments are its words (an argument with a space inside counts as two). */
-void ecs_cmdline(struct jw *w, const char *who, const char *cmd)
+ * and the spaces inside an argument apart (argl), so the arguments are its words split at the
+ * other spaces. */
+void ecs_cmdline(struct jw *w, const char *who, const char *cmd, const uint8_t *inner,
+		 size_t nbytes)
 {
 	char p[48];
 	unsigned n;
@@ -115,7 +117,7 @@ void ecs_cmdline(struct jw *w, const char *who, const char *cmd)
 	if (!cmd[0])
 		return;
 	snprintf(p, sizeof(p), "%s.args", who);
-	n = jw_words(w, p, cmd);
+	n = jw_words(w, p, cmd, inner, nbytes);
 	snprintf(p, sizeof(p), "%s.args_count", who);
 	jw_int(w, p, n);
 }
@@ -150,13 +152,13 @@ static void put_process(struct jw *w, const struct alert *a)
 	jw_str(w, "process.name", a->comm);
 	jw_str(w, "process.executable", a->exe);
 	jw_str_opt(w, "process.working_directory", a->cwd);
-	ecs_cmdline(w, "process", a->cmd);
+	ecs_cmdline(w, "process", a->cmd, a->cmd_inner, sizeof(a->cmd_inner));
 	jw_int(w, "process.parent.pid", a->ppid);
 	jw_str_opt(w, "process.parent.entity_id", a->parent_entity_id);
 	jw_str(w, "process.parent.name", a->pcomm);
 	jw_str_opt(w, "process.parent.executable", a->pexe);
 	jw_str_opt(w, "process.parent.working_directory", a->pcwd);
-	ecs_cmdline(w, "process.parent", a->pcmd);
+	ecs_cmdline(w, "process.parent", a->pcmd, a->pcmd_inner, sizeof(a->pcmd_inner));
 	if (a->has_uid) {
 		snprintf(uid, sizeof(uid), "%u", a->uid);
 		jw_str(w, "user.id", uid);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "argl.h"
 #include "container.h"
 #include "ecs_priv.h"
 #include "judge.h"
@@ -49,6 +50,7 @@ static const char *cstr(char *buf, size_t cap, struct sw_str s)
 static void put_process(struct jw *w, const struct sw_event *ev, const struct out_ident *id)
 {
 	char buf[ALERT_CMD_MAX], eid[ALERT_ID_MAX], uid[16];
+	uint8_t inner[ALERT_CMD_MAX / 8];
 
 	jw_int(w, "process.pid", ev->pid);
 	if (ev->has_start && id->boot_id[0]) {
@@ -61,7 +63,11 @@ static void put_process(struct jw *w, const struct sw_event *ev, const struct ou
 		jw_strn(w, "process.executable", ev->exec.exe.p, ev->exec.exe.len);
 		if (ev->exec.cwd.len)
 			jw_strn(w, "process.working_directory", ev->exec.cwd.p, ev->exec.cwd.len);
-		ecs_cmdline(w, "process", cstr(buf, sizeof(buf), ev->exec.argv));
+		if (ev->exec.argv.len >= sizeof(buf) ||
+		    !argl_inner(ev->exec.argv, ev->exec.argl, inner, sizeof(inner)))
+			memset(inner, 0, sizeof(inner));
+		ecs_cmdline(w, "process", cstr(buf, sizeof(buf), ev->exec.argv), inner,
+			    sizeof(inner));
 		if (ev->exec.argv_trunc || ev->exec.argv.len >= sizeof(buf))
 			jw_bool(w, "shellwatch.command_line_truncated", true);
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "argl.h"
 #include "jsonw.h"
 
 size_t utf8_seq(const unsigned char *s, size_t n)
@@ -177,10 +178,12 @@ void jw_strs(struct jw *w, const char *path, const char *const *v, unsigned n)
 	jw_put(w, path, a);
 }
 
-unsigned jw_words(struct jw *w, const char *path, const char *s)
+unsigned jw_words(struct jw *w, const char *path, const char *s, const uint8_t *inner,
+		  size_t nbytes)
 {
 	json_object *a = json_object_new_array();
 	bool esc = !utf8_valid(s, strlen(s));   /* then every word is escaped, alike */
+	const char *line = s;
 	unsigned n = 0;
 	size_t len;
 	char *e;
@@ -188,7 +191,9 @@ unsigned jw_words(struct jw *w, const char *path, const char *s)
 	for (const char *sp; ; s = sp + 1, n++) {
 		size_t k;
 
-		sp = strchr(s, ' ');
+		for (sp = strchr(s, ' '); sp && argl_is_inner(inner, nbytes, (size_t)(sp - line));
+		     sp = strchr(sp + 1, ' '))
+			;
 		k = sp ? (size_t)(sp - s) : strlen(s);
 		if (esc && (e = utf8_escape(s, k, &len))) {
 			json_object_array_add(a, json_object_new_string_len(e, (int)len));

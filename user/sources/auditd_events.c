@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "argl.h"
 #include "auditd_read.h"
 #include "pidtab.h"
 
@@ -98,6 +99,8 @@ struct conv {
 	size_t used;
 	char *argv;                /* the joined command line */
 	size_t argv_cap;
+	char argl[ARGL_TEXT_MAX + 1]; /* its arguments' lengths, when needed (include/argl.h) */
+	size_t argl_len;
 };
 
 static enum ac call_of(uint32_t arch, uint32_t nr)
@@ -410,10 +413,14 @@ static struct sw_str join_args(struct conv *c, const struct auditd_exec *x, bool
 	len = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
-			c->argv[len++] = ' ';
+			c->argv[len++] = '\0';   /* until the argl is known, then spaces */
 		memcpy(c->argv + len, x->argv[i].p, x->argv[i].len);
 		len += x->argv[i].len;
 	}
+	c->argl_len = argl_text(c->argv, len, c->argl, sizeof(c->argl));
+	for (size_t i = 0; i < len; i++)
+		if (!c->argv[i])
+			c->argv[i] = ' ';
 	return (struct sw_str){ c->argv, (uint32_t)len };
 }
 
@@ -442,6 +449,7 @@ static void conv_exec(struct conv *c, const struct auditd_event *a, enum ac call
 		return;
 	}
 	announce(c, a);
+	c->argl_len = 0;
 	if (a->has_execve)
 		argv = join_args(c, &a->exec, &trunc);
 	else
@@ -451,6 +459,8 @@ static void conv_exec(struct conv *c, const struct auditd_event *a, enum ac call
 		add(c, "cwd", a->cwd);
 	add(c, "exe", a->sc.exe);
 	add(c, "argv", argv);
+	if (c->argl_len)
+		add(c, "argl", (struct sw_str){ c->argl, (uint32_t)c->argl_len });
 	if (trunc)
 		add(c, "argv_trunc", sw_str_c("1"));
 	set_ret(c, 0);

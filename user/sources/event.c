@@ -318,6 +318,8 @@ static void exec_facts(struct sw_event *ev)
 	x->exe = exe ? *exe : (struct sw_str){ "", 0 };
 	x->argv = argv ? *argv : (struct sw_str){ "", 0 };
 	x->argv_trunc = arg_is(ev, "argv_trunc", "1");
+	if ((v = sw_event_arg(ev, "argl")))
+		x->argl = *v;
 	if ((v = sw_event_arg(ev, "cwd")))
 		x->cwd = *v;
 	x->killed = arg_is(ev, "killed", "1");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "argl.h"
 #include "container.h"
 #include "live_decode.h"
 #include "wirecmd.h"
@@ -233,14 +234,18 @@ static const char *fd_kind_name(const struct wire_fd *f)
 	return f->kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[f->kind] ? kinds[f->kind] : "other";
 }
 
-/* argv as one string: the NUL separators become spaces, trailing NULs go. */
-static struct sw_str put_argv(struct builder *b, const struct wire_exec *e)
+/* argv as one string: the NUL separators become spaces, trailing NULs go; and its argl when that
+ * string does not split back into the arguments (include/argl.h). */
+static struct sw_str put_argv(struct builder *b, const struct wire_exec *e, struct sw_str *argl)
 {
-	size_t n = e->argv_len < WIRE_ARGV_MAX ? e->argv_len : WIRE_ARGV_MAX;
+	size_t n = e->argv_len < WIRE_ARGV_MAX ? e->argv_len : WIRE_ARGV_MAX, k;
+	char lens[ARGL_TEXT_MAX + 1];
 	struct sw_str s;
 
 	while (n && e->argv[n - 1] == '\0')
 		n--;
+	k = argl_text(e->argv, n, lens, sizeof(lens));
+	*argl = k ? put_bytes(b, lens, k) : (struct sw_str){ "", 0 };
 	s = put_bytes(b, e->argv, n);
 	for (uint32_t i = 0; i < s.len; i++)
 		if (s.p[i] == '\0')
@@ -248,7 +253,6 @@ static struct sw_str put_argv(struct builder *b, const struct wire_exec *e)
 	return s;
 }
 
-/* The new command line is what was just received (wirecmd.h), within 10 s. */
 static bool received_command(const struct wire_exec *e)
 {
 	size_t n = e->recv_len < WIRE_RECV_MAX ? e->recv_len : WIRE_RECV_MAX;
@@ -319,9 +323,11 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 	struct sw_exec_facts *x = &b->ev->exec;
 
 	x->exe = put_bytes(b, e->exe, exe_len);
-	x->argv = put_argv(b, e);
+	x->argv = put_argv(b, e, &x->argl);
 	add(b, "exe", x->exe);
 	add(b, "argv", x->argv);
+	if (x->argl.len)
+		add(b, "argl", x->argl);
 	if (e->argv_trunc)
 		add(b, "argv_trunc", sw_str_c("1"));
 	for (int i = 0; i < 3; i++)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "argl.h"
 #include "strace_read.h"
 
 #define PENDING 64
@@ -659,7 +660,25 @@ static int add_sockaddr(struct strace_reader *r, struct sw_event *ev, struct spa
 	return 0;
 }
 
-/* exe= and argv= (elements joined by spaces, argv_trunc=1 when strace cut any). */
+/* argl= for the NUL-separated arguments d (include/argl.h), when the space-joined line will not
+ * split back; then d's NULs become the spaces. */
+static int add_argl(struct strace_reader *r, struct sw_event *ev, char *d, size_t len)
+{
+	char lens[ARGL_TEXT_MAX + 1], *t;
+	size_t k = argl_text(d, len, lens, sizeof(lens));
+
+	for (size_t i = 0; i < len; i++)
+		if (d[i] == '\0')
+			d[i] = ' ';
+	if (!k)
+		return 0;
+	if (!(t = scratch(r, k)))
+		return 0;             /* no room: the line splits at its spaces, as without argl */
+	memcpy(t, lens, k);
+	return add_arg_span(ev, "argl", (struct span){ t, k });
+}
+
+/* exe= and argv= (elements joined by spaces, argv_trunc=1 when strace cut any), and argl=. */
 static int add_exec(struct strace_reader *r, struct sw_event *ev, struct span file, struct span argv)
 {
 	struct span exe, el[64], v;
@@ -683,12 +702,12 @@ static int add_exec(struct strace_reader *r, struct sw_event *ev, struct span fi
 		if (decode_string(r, el[i], &v, &c))
 			return -1;
 		cut |= c;
-		if (len)
-			d[len++] = ' ';
+		if (i)
+			d[len++] = '\0';   /* NUL-separated until the argl is known, then spaces */
 		memcpy(d + len, v.p, v.len); /* decoded is shorter than the source */
 		len += v.len;
 	}
-	if (add_arg_span(ev, "argv", (struct span){ d, len }))
+	if (add_argl(r, ev, d, len) || add_arg_span(ev, "argv", (struct span){ d, len }))
 		return -1;
 	return cut ? add_arg(ev, "argv_trunc", sw_str_c("1")) : 0;
 }

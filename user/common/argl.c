@@ -1,0 +1,71 @@
+/* argl.c: arguments' boundaries beside a space-joined command line (include/argl.h). */
+#include <stdio.h>
+#include <string.h>
+#include "argl.h"
+
+size_t argl_text(const char *argv, size_t n, char *out, size_t cap)
+{
+	size_t len = 0, start = 0, lim = cap < ARGL_TEXT_MAX + 1 ? cap : ARGL_TEXT_MAX + 1;
+	bool needed = false;
+
+	if (!cap)
+		return 0;
+	out[0] = '\0';
+	if (!n)
+		return 0;
+	for (size_t i = 0; i <= n; i++) {
+		char num[24];
+		int k;
+
+		if (i < n && argv[i] != '\0') {
+			needed |= argv[i] == ' ';
+			continue;
+		}
+		needed |= i == start;    /* an empty argument */
+		k = snprintf(num, sizeof(num), "%s%zu", len ? "," : "", i - start);
+		if (k < 0 || len + (size_t)k + 1 > lim) {
+			out[0] = '\0';
+			return 0;
+		}
+		memcpy(out + len, num, (size_t)k + 1);
+		len += (size_t)k;
+		start = i + 1;
+	}
+	if (!needed) {
+		out[0] = '\0';
+		return 0;
+	}
+	return len;
+}
+
+bool argl_inner(struct sw_str argv, struct sw_str argl, uint8_t *bits, size_t nbytes)
+{
+	size_t pos = 0, i = 0;
+
+	memset(bits, 0, nbytes);
+	if (!argl.len)
+		return false;
+	while (i < argl.len) {
+		size_t l = 0, digits = 0;
+
+		for (; i < argl.len && argl.p[i] >= '0' && argl.p[i] <= '9' && digits < 7; i++, digits++)
+			l = l * 10 + (size_t)(argl.p[i] - '0');
+		if (!digits || l > argv.len - pos || (i < argl.len && argl.p[i] != ','))
+			goto bad;
+		for (size_t k = pos; k < pos + l && k / 8 < nbytes; k++)
+			if (argv.p[k] == ' ')
+				bits[k / 8] |= (uint8_t)(1u << (k % 8));
+		pos += l;
+		if (i < argl.len) {          /* a comma: another argument follows, after a space */
+			i++;
+			if (pos >= argv.len || argv.p[pos] != ' ' || i == argl.len)
+				goto bad;
+			pos++;
+		}
+	}
+	if (pos == argv.len)
+		return true;
+bad:
+	memset(bits, 0, nbytes);
+	return false;
+}
