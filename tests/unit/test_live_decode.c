@@ -164,9 +164,9 @@ static void test_exec(void)
 	inet_pton(AF_INET6, "::1", e.fds[1].paddr);
 	e.fds[2].kind = WIRE_FD_TTY;
 	EXPECT_LINE(e, "execveat pid=100 ppid=1 uid=1000 t=123456789 comm=sh exe=/bin/sh "
-		       "argv=\"sh -c echo \\\"hi there\\\"\" argl=2,2,15 fd0=sock:inet fd1=sock:inet6 "
-		       "fd2=tty "
-		       "peer0=127.0.0.2:40000 local0=127.0.0.1:22 peer1=[::1]:7 local1=[::]:0 => 0");
+		       "argv=\"sh -c echo \\\"hi there\\\"\" fd0=sock:inet fd1=sock:inet6 fd2=tty "
+		       "peer0=127.0.0.2:40000 local0=127.0.0.1:22 peer1=[::1]:7 local1=[::]:0 "
+		       "argl=2,2,15 => 0");
 	/* pipes and fifos name themselves; the kernel's kill and the parent's start time */
 	memset(e.fds, 0, sizeof(e.fds));
 	e.fds[0].kind = WIRE_FD_FIFO, e.fds[0].ino = 777, e.fds[0].dev = 26;
@@ -175,9 +175,9 @@ static void test_exec(void)
 	e.fds[1].owner = 4321, e.fds[2].owner = 4322, e.fds[0].owner = 99;  /* a fifo has none */
 	e.killed = 1, e.pstart = 555, e.hdr.start = 666;
 	EXPECT_LINE(e, "execveat pid=100 ppid=1 uid=1000 t=123456789 start=666 comm=sh exe=/bin/sh "
-		       "argv=\"sh -c echo \\\"hi there\\\"\" argl=2,2,15 fd0=fifo fd1=pipe "
-		       "fd2=sock:unix "
-		       "pipe0=26:777 pipe1=13:4242 owner1=4321 owner2=4322 pstart=555 killed=1 => 0");
+		       "argv=\"sh -c echo \\\"hi there\\\"\" fd0=fifo fd1=pipe fd2=sock:unix "
+		       "pipe0=26:777 pipe1=13:4242 owner1=4321 owner2=4322 pstart=555 killed=1 "
+		       "argl=2,2,15 => 0");
 	e.fds[2].family = 16;   /* netlink: "other", family unknown either way */
 	render(&e, sizeof(e));
 }

@@ -326,8 +326,6 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 	x->argv = put_argv(b, e, &x->argl);
 	add(b, "exe", x->exe);
 	add(b, "argv", x->argv);
-	if (x->argl.len)
-		add(b, "argl", x->argl);
 	if (e->argv_trunc)
 		add(b, "argv_trunc", sw_str_c("1"));
 	for (int i = 0; i < 3; i++)
@@ -356,6 +354,8 @@ static void decode_exec(struct builder *b, const struct wire_exec *e)
 		x->cmd_from_net = e->recv_from == 1 ? 1 : 2;
 		add(b, "cmd_from_net", sw_str_c(x->cmd_from_net == 1 ? "self" : "parent"));
 	}
+	if (x->argl.len)           /* late in the line: the older arguments keep their places */
+		add(b, "argl", x->argl);
 	x->cwd = put_cwd(b, e);
 	if (x->cwd.len)
 		add(b, "cwd", x->cwd);
