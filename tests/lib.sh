@@ -15,6 +15,10 @@ tap_ok() { echo "ok - $*"; }
 tap_fail() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; return 0; }
 tap_skip() { echo "ok - $1 # SKIP $2"; }
 # check NAME CMD...: one TAP line from a command's exit status.
+# sanitizer_build: SW_BIN is the ASan/UBSan build of `make test-asan` (its timings and its memory
+# are not the product's, and it has no static binary).
+sanitizer_build() { ldd "$SW_BIN" 2>/dev/null | grep -q 'libasan\|libubsan'; }
+
 check() { local n=$1; shift; if "$@"; then tap_ok "$n"; else tap_fail "$n" "failed: $*"; fi; }
 
 # wait_until SECONDS CMD...: poll CMD every 20 ms until it succeeds; fails after SECONDS.

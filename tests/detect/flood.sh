@@ -151,8 +151,12 @@ for s in "${flood_state[@]}"; do
 	within=0
 	[ -n "$fd" ] && [ -n "$p99" ] && awk -v d="$fd" -v p="$p99" 'BEGIN { exit !(d <= 2 * p) }' &&
 		within=1
-	check "$what: exec to alert (${fd:-none} ms) within 2x the no-flood p99 (${p99:-?} ms)" \
-		test "$within" = 1
+	if sanitizer_build; then   # ASan's user space is several times slower: no timing there
+		tap_skip "$what: exec to alert within 2x the no-flood p99" "sanitizer build"
+	else
+		check "$what: exec to alert (${fd:-none} ms) within 2x the no-flood p99 (${p99:-?} ms)" \
+			test "$within" = 1
+	fi
 	check "$what: exactly one alert ($n), its start-up children merged" test "$n" = 1
 	shell_alerts count --show | sed -n '2,$p'
 done

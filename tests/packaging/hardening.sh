@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib.sh"
 UNIT_IN=$SW_ROOT/packaging/shellwatch.service.in
 
-if ldd "$SW_BIN" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+if sanitizer_build; then
 	tap_skip "hardened binary" "a sanitizer build (make test-asan) is not the hardened one"
 else
 	dyn=$(readelf -d "$SW_BIN")

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 LIMIT_KB=$((64 * 1024))
-if ldd "$SW_BIN" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+if sanitizer_build; then
 	LIMIT_KB=$((768 * 1024))
 	echo "# sanitizer build: memory limit ${LIMIT_KB} KiB"
 fi

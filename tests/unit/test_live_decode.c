@@ -36,7 +36,7 @@ static bool same_fd(const struct sw_fd *a, const struct sw_fd *b)
 
 static bool same_str(struct sw_str a, struct sw_str b)
 {
-	return a.len == b.len && !memcmp(a.p, b.p, a.len);
+	return a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len));   /* "" may have no pointer */
 }
 
 /* The facts of the live event and of its trace line read back agree. */
@@ -66,7 +66,7 @@ static void check_facts(const struct sw_event *a, const struct sw_event *b)
 			same_str(a->exec.ctr_id, b->exec.ctr_id) &&
 			same_str(a->exec.pod_uid, b->exec.pod_uid) && a->exec.ns_pid == b->exec.ns_pid &&
 			a->exec.pidns == b->exec.pidns && a->exec.netns == b->exec.netns &&
-			same_str(a->exec.cwd, b->exec.cwd);
+			same_str(a->exec.cwd, b->exec.cwd) && same_str(a->exec.argl, b->exec.argl);
 		for (int i = 0; i < 3; i++)
 			same &= same_fd(&a->exec.stdio[i], &b->exec.stdio[i]);
 		break;
