@@ -6,7 +6,10 @@
 # when run starts (their listeners keep the connections open): a bash reverse shell (the socket on
 # its stdio) and python holding a connection on a fd of its own with `sh -i` on pipes (only a
 # scan of every fd sees that connection). Each must be alerted at start-up, high, with the
-# listener's port as the remote end.
+# listener's port as the remote end. The other side, also running before the sensor: an
+# inetd-style service (socat fork EXEC) whose sh runs a script with its accepted connection on
+# stdio, and python holding a connection with `sh -c 'sleep 60'` on pipes (its command is its
+# own, not the network's): neither may raise an alert.
 source "$(dirname "$0")/../lib.sh"
 source "$SW_ROOT/tests/shells/techniques.sh"   # SW_PY, sw_stop
 source "$SW_ROOT/tests/shells/detect.sh"
@@ -33,6 +36,22 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 p = subprocess.Popen(["/bin/sh", "-i"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                      stderr=subprocess.STDOUT)
 time.sleep(60)' "$py_port" </dev/null >/dev/null 2>&1 &
+# the benign ones
+svc_port=$(free_port)
+printf 'read -r line; sleep 60\n' >"$SW_TMP/service.sh"
+socat TCP-LISTEN:"$svc_port",bind=127.0.0.1,reuseaddr,fork EXEC:"sh $SW_TMP/service.sh" \
+	>/dev/null 2>&1 &
+wait_until 10 listening "$svc_port"
+socat -t 60 - TCP:127.0.0.1:"$svc_port" < <(sleep 60) >/dev/null 2>&1 &
+listen "python holding a connection, sh -c on pipes"
+pyc_port=$port
+setsid "$SW_PY" -c 'import socket, subprocess, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+p = subprocess.Popen(["/bin/sh", "-c", "sleep 60"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+time.sleep(60)' "$pyc_port" </dev/null >/dev/null 2>&1 &
+check "the benign service and client are connected before the sensor starts" \
+	wait_until 10 bash -c "ss -Htn state established '( sport = :$svc_port )' | grep -q . &&
+		ss -Htn state established '( dport = :$pyc_port )' | grep -q ."
 check "both shells are connected before the sensor starts" \
 	wait_until 10 bash -c "ss -Htn state established '( dport = :$bash_port )' | grep -q . &&
 		ss -Htn state established '( dport = :$py_port )' | grep -q ."
@@ -53,6 +72,10 @@ check "that namespace's /proc/net/tcp is empty (what /proc alone would see)" \
 has_high() { sw_alert_fields "$json" "$1" shellwatch.severity | grep -qx high; }
 check "bash reverse shell (port $bash_port): alerted at start-up, high" wait_until 5 has_high "$bash_port"
 check "python's sh on pipes (port $py_port): alerted at start-up, high" wait_until 5 has_high "$py_port"
+# both shells above were alerted, so the scan is done and judged: nothing for the benign ones
+no_alert() { ! sw_alert_fields "$json" "$1" process.pid | grep -q .; }
+check "inetd-style service running a script (port $svc_port): no alert" no_alert "$svc_port"
+check "python's sh -c on pipes (port $pyc_port): no alert" no_alert "$pyc_port"
 sw_stop "$SW_RUN_PID" "shellwatch run"
 for p in "$bash_port" "$py_port"; do
 	sw_alert_fields "$json" "$p" process.pid process.name shellwatch.severity shellwatch.signals |
