@@ -6,7 +6,7 @@
  * comma-separated ("2,2,7"), as the trace argument argl= (docs/trace-format.md). Alerts use it for
  * ECS process.args (user/common/argl.c).
  *
- *   n = argl_text(nul_separated, len, buf, sizeof(buf));   // "" when not needed
+ *   n = argl_join(nul_separated, len, buf, sizeof(buf));   // NULs to spaces; argl, or ""
  *   argl_inner(argv, argl, bits, sizeof(bits));             // spaces inside arguments
  */
 #ifndef SW_ARGL_H
@@ -23,6 +23,10 @@
  * terminated). Returns its length; 0 when the joined line splits back by itself, or when the
  * argl would not fit in out or ARGL_TEXT_MAX. */
 size_t argl_text(const char *argv, size_t n, char *out, size_t cap);
+
+/* argl_text, then argv's NUL separators become spaces in place: the joined line every source
+ * gives, and its argl. */
+size_t argl_join(char *argv, size_t n, char *out, size_t cap);
 
 /* Set in bits (a bitmap of nbytes bytes: byte i of argv is bit i % 8 of bits[i / 8]) the spaces
  * of argv that are inside an argument, as argl says. False, with bits all clear, when argl is

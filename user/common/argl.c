@@ -3,25 +3,33 @@
 #include <string.h>
 #include "argl.h"
 
+/* Does the space-joined argv fail to split back: an argument with a space, or an empty one (a
+ * NUL first, last or after another)? One pass, nothing written: the common answer is no. */
+static bool needed(const char *argv, size_t n)
+{
+	if (memchr(argv, ' ', n) || argv[0] == '\0' || argv[n - 1] == '\0')
+		return true;
+	for (const char *p = argv; (p = memchr(p, '\0', n - (size_t)(p - argv))); p++)
+		if (p[1] == '\0')
+			return true;
+	return false;
+}
+
 size_t argl_text(const char *argv, size_t n, char *out, size_t cap)
 {
 	size_t len = 0, start = 0, lim = cap < ARGL_TEXT_MAX + 1 ? cap : ARGL_TEXT_MAX + 1;
-	bool needed = false;
 
 	if (!cap)
 		return 0;
 	out[0] = '\0';
-	if (!n)
+	if (!n || !needed(argv, n))
 		return 0;
 	for (size_t i = 0; i <= n; i++) {
 		char num[24];
 		int k;
 
-		if (i < n && argv[i] != '\0') {
-			needed |= argv[i] == ' ';
+		if (i < n && argv[i] != '\0')
 			continue;
-		}
-		needed |= i == start;    /* an empty argument */
 		k = snprintf(num, sizeof(num), "%s%zu", len ? "," : "", i - start);
 		if (k < 0 || len + (size_t)k + 1 > lim) {
 			out[0] = '\0';
@@ -31,11 +39,16 @@ size_t argl_text(const char *argv, size_t n, char *out, size_t cap)
 		len += (size_t)k;
 		start = i + 1;
 	}
-	if (!needed) {
-		out[0] = '\0';
-		return 0;
-	}
 	return len;
+}
+
+size_t argl_join(char *argv, size_t n, char *out, size_t cap)
+{
+	size_t k = argl_text(argv, n, out, cap);
+
+	for (char *p = argv; (p = memchr(p, '\0', n - (size_t)(p - argv))); p++)
+		*p = ' ';
+	return k;
 }
 
 bool argl_inner(struct sw_str argv, struct sw_str argl, uint8_t *bits, size_t nbytes)

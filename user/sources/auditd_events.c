@@ -417,10 +417,7 @@ static struct sw_str join_args(struct conv *c, const struct auditd_exec *x, bool
 		memcpy(c->argv + len, x->argv[i].p, x->argv[i].len);
 		len += x->argv[i].len;
 	}
-	c->argl_len = argl_text(c->argv, len, c->argl, sizeof(c->argl));
-	for (size_t i = 0; i < len; i++)
-		if (!c->argv[i])
-			c->argv[i] = ' ';
+	c->argl_len = argl_join(c->argv, len, c->argl, sizeof(c->argl));
 	return (struct sw_str){ c->argv, (uint32_t)len };
 }
 

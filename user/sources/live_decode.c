@@ -244,12 +244,9 @@ static struct sw_str put_argv(struct builder *b, const struct wire_exec *e, stru
 
 	while (n && e->argv[n - 1] == '\0')
 		n--;
-	k = argl_text(e->argv, n, lens, sizeof(lens));
-	*argl = k ? put_bytes(b, lens, k) : (struct sw_str){ "", 0 };
 	s = put_bytes(b, e->argv, n);
-	for (uint32_t i = 0; i < s.len; i++)
-		if (s.p[i] == '\0')
-			((char *)s.p)[i] = ' ';
+	k = argl_join((char *)s.p, s.len, lens, sizeof(lens));
+	*argl = k ? put_bytes(b, lens, k) : (struct sw_str){ "", 0 };
 	return s;
 }
 

@@ -665,15 +665,10 @@ static int add_sockaddr(struct strace_reader *r, struct sw_event *ev, struct spa
 static int add_argl(struct strace_reader *r, struct sw_event *ev, char *d, size_t len)
 {
 	char lens[ARGL_TEXT_MAX + 1], *t;
-	size_t k = argl_text(d, len, lens, sizeof(lens));
+	size_t k = argl_join(d, len, lens, sizeof(lens));
 
-	for (size_t i = 0; i < len; i++)
-		if (d[i] == '\0')
-			d[i] = ' ';
-	if (!k)
-		return 0;
-	if (!(t = scratch(r, k)))
-		return 0;             /* no room: the line splits at its spaces, as without argl */
+	if (!k || !(t = scratch(r, k)))
+		return 0;             /* not needed; or no room: the line splits at its spaces */
 	memcpy(t, lens, k);
 	return add_arg_span(ev, "argl", (struct span){ t, k });
 }
