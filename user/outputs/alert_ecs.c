@@ -9,9 +9,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "attack.h"
-#include "cmdsrc.h"
 #include "ecs_priv.h"
-#include "interp.h"
+#include "swfields_priv.h"
 
 static void put_event(struct jw *w, const struct alert *a)
 {
@@ -193,44 +192,6 @@ static void put_network(struct jw *w, const struct alert *a)
 		jw_int(w, "source.port", a->peer.lport);
 }
 
-static void add_signal(void *ctx, const char *name)
-{
-	json_object_array_add(ctx, json_object_new_string(name));
-}
-
-static void put_shellwatch(struct jw *w, const struct alert *a)
-{
-	json_object *sigs = json_object_new_array(), *m = json_object_new_array();
-
-	jw_str(w, "shellwatch.severity", severity_name(a->severity));
-	if (a->score >= 0)
-		jw_num(w, "shellwatch.score", a->score);
-	if (a->pscore >= 0)
-		jw_num(w, "shellwatch.parent_score", a->pscore);
-	if (a->interp[0]) {
-		jw_str(w, "shellwatch.interpreter", a->interp);
-		jw_str(w, "shellwatch.interpreter_by", interp_by_name(a->interp_by));
-		jw_str(w, "shellwatch.command_source", cmdsrc_name(a->cmdsrc));
-	}
-	if (a->suppressed_by)
-		jw_str(w, "shellwatch.suppressed_by", a->suppressed_by);
-	signals_each(a->signals, add_signal, sigs);
-	jw_put(w, "shellwatch.signals", sigs);
-	jw_num(w, "shellwatch.delay_ms", alert_delay_ms(a));
-	for (unsigned i = 0; i < a->nmatched; i++)
-		json_object_array_add(m, jw_string(w, "shellwatch.matched", a->matched[i],
-						   strlen(a->matched[i])));
-	jw_put(w, "shellwatch.matched", m);
-	if (a->killed) {
-		jw_str(w, "shellwatch.killed", a->killed_in_kernel ? "kernel" : "user-space");
-		jw_num(w, "shellwatch.killed_ms", (double)(a->kill_ns - a->exec_ns) / 1e6);
-	}
-	if (a->cmd_trunc)
-		jw_bool(w, "shellwatch.command_line_truncated", true);
-	if (a->cmd_trunc && a->cmd_len)
-		jw_int(w, "shellwatch.command_line_length", a->cmd_len);
-}
-
 char *alert_ecs(const struct alert *a, const struct out_ident *id, size_t *len)
 {
 	char msg[160], ip[INET6_ADDRSTRLEN] = "";
@@ -249,6 +210,6 @@ char *alert_ecs(const struct alert *a, const struct out_ident *id, size_t *len)
 	put_threat(&w, a);
 	put_process(&w, a);
 	put_network(&w, a);
-	put_shellwatch(&w, a);
+	put_shellwatch_fields(&w, a, "shellwatch.");
 	return jw_finish(&w, len);
 }

@@ -8,10 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "attack.h"
-#include "cmdsrc.h"
-#include "interp.h"
 #include "jsonw.h"
 #include "outfmt.h"
+#include "swfields_priv.h"
 
 static const char *const sev_caption[] = { "Unknown", "Low", "Medium", "High" };
 
@@ -189,46 +188,14 @@ static void put_evidence(struct jw *w, const struct alert *a)
 	jw_put(w, "evidences", arr);
 }
 
-static void add_signal(void *ctx, const char *name)
-{
-	json_object_array_add(ctx, json_object_new_string(name));
-}
-
+/* shellwatch's own fields (swfields.c), the alert's id, and the working directories: OCSF 1.1's
+ * process object has none. */
 static void put_unmapped(struct jw *w, const struct alert *a)
 {
-	json_object *sigs = json_object_new_array(), *m = json_object_new_array();
-
 	jw_int(w, "unmapped.shellwatch.alert_id", a->id);
-	jw_str(w, "unmapped.shellwatch.severity", severity_name(a->severity));
-	signals_each(a->signals, add_signal, sigs);
-	jw_put(w, "unmapped.shellwatch.signals", sigs);
-	if (a->score >= 0)
-		jw_num(w, "unmapped.shellwatch.score", a->score);
-	if (a->pscore >= 0)
-		jw_num(w, "unmapped.shellwatch.parent_score", a->pscore);
-	if (a->interp[0]) {
-		jw_str(w, "unmapped.shellwatch.interpreter", a->interp);
-		jw_str(w, "unmapped.shellwatch.interpreter_by", interp_by_name(a->interp_by));
-		jw_str(w, "unmapped.shellwatch.command_source", cmdsrc_name(a->cmdsrc));
-	}
-	/* OCSF 1.1's process object has no working directory */
+	put_shellwatch_fields(w, a, "unmapped.shellwatch.");
 	jw_str_opt(w, "unmapped.shellwatch.working_directory", a->cwd);
 	jw_str_opt(w, "unmapped.shellwatch.parent_working_directory", a->pcwd);
-	jw_num(w, "unmapped.shellwatch.delay_ms", alert_delay_ms(a));
-	for (unsigned i = 0; i < a->nmatched; i++)
-		json_object_array_add(m, jw_string(w, "unmapped.shellwatch.matched", a->matched[i],
-						   strlen(a->matched[i])));
-	jw_put(w, "unmapped.shellwatch.matched", m);
-	if (a->suppressed_by)
-		jw_str(w, "unmapped.shellwatch.suppressed_by", a->suppressed_by);
-	if (a->killed) {
-		jw_str(w, "unmapped.shellwatch.killed", a->killed_in_kernel ? "kernel" : "user-space");
-		jw_num(w, "unmapped.shellwatch.killed_ms", (double)(a->kill_ns - a->exec_ns) / 1e6);
-	}
-	if (a->cmd_trunc)
-		jw_bool(w, "unmapped.shellwatch.command_line_truncated", true);
-	if (a->cmd_trunc && a->cmd_len)
-		jw_int(w, "unmapped.shellwatch.command_line_length", a->cmd_len);
 }
 
 char *alert_ocsf(const struct alert *a, const struct out_ident *id, size_t *len)
