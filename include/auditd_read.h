@@ -118,6 +118,9 @@ void auditd_free(struct auditd_reader *r);
  * has blanks or shell syntax in it. Writes at most cap bytes (NUL-terminated when cap > 0) and
  * returns the length the whole line needs. */
 size_t auditd_cmdline(const struct auditd_exec *ex, char *dst, size_t cap);
+/* The same into *buf (*cap bytes), grown to fit; returns the length of what *buf holds: the
+ * whole line, or what fits when it cannot grow (out of memory). */
+size_t auditd_cmdline_grow(const struct auditd_exec *ex, char **buf, size_t *cap);
 
 /* ---- auditd_events.c: audit events as struct sw_event (docs/auditd.md) ---- */
 

@@ -53,14 +53,10 @@ static int grow(struct in *in, size_t need)
 static void on_auditd(void *ctx, const struct auditd_exec *ex)
 {
 	struct in *in = ctx;
-	size_t need = auditd_cmdline(ex, in->buf, in->cap);
+	size_t n = auditd_cmdline_grow(ex, &in->buf, &in->cap);
 
-	if (need >= in->cap && !grow(in, need + 1))
-		auditd_cmdline(ex, in->buf, in->cap);
-	if (need >= in->cap)
-		need = in->cap ? in->cap - 1 : 0;   /* out of memory: what fits */
 	in->st->partial += ex->partial;
-	one_line(in, in->buf ? in->buf : "", need);
+	one_line(in, in->buf ? in->buf : "", n);   /* out of memory: what fits */
 }
 
 static int on_event(void *ctx, const struct sw_event *ev)

@@ -95,20 +95,9 @@ static void score_one(struct score_ctx *c, const char *cmd, size_t len)
 static void on_exec(void *ctx, const struct auditd_exec *ex)
 {
 	struct score_ctx *c = ctx;
-	size_t need = auditd_cmdline(ex, c->cmd, c->cmd_cap);
+	size_t n = auditd_cmdline_grow(ex, &c->cmd, &c->cmd_cap);
 
-	if (need >= c->cmd_cap) {
-		char *nb = realloc(c->cmd, need + 1);
-
-		if (nb) {
-			c->cmd = nb;
-			c->cmd_cap = need + 1;
-			auditd_cmdline(ex, c->cmd, c->cmd_cap);
-		} else { /* out of memory: score what fits rather than drop the command */
-			need = c->cmd_cap ? c->cmd_cap - 1 : 0;
-		}
-	}
-	score_one(c, c->cmd ? c->cmd : "", need);
+	score_one(c, c->cmd ? c->cmd : "", n);   /* out of memory: what fits, not nothing */
 }
 
 static int on_line(void *ctx, char *line, size_t len, bool cut)

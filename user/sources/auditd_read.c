@@ -689,3 +689,17 @@ size_t auditd_cmdline(const struct auditd_exec *ex, char *dst, size_t cap)
 		dst[o < cap ? o : cap - 1] = '\0';
 	return o;
 }
+
+size_t auditd_cmdline_grow(const struct auditd_exec *ex, char **buf, size_t *cap)
+{
+	size_t need = auditd_cmdline(ex, *buf, *cap);
+	char *nb;
+
+	if (need < *cap)
+		return need;
+	if ((nb = realloc(*buf, need + 1))) {
+		*buf = nb, *cap = need + 1;
+		return auditd_cmdline(ex, *buf, *cap);
+	}
+	return *cap ? *cap - 1 : 0;
+}
