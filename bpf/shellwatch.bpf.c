@@ -759,16 +759,16 @@ static __always_inline void exec_cwd(struct wire_exec *e, struct task_struct *ta
 	e->cwd_trunc = 1;
 	if (!buf || !d || !m)
 		return;
+	root = BPF_CORE_READ(vm, mnt_root);   /* read again only when the walk changes mounts */
 	for (i = 0; i < WIRE_CWD_DEPTH; i++) {
 		parent = BPF_CORE_READ(d, d_parent);
-		root = BPF_CORE_READ(vm, mnt_root);
 		if (d == root || d == parent) {
 			up = BPF_CORE_READ(m, mnt_parent);
 			if (d != root || !up || up == m)
 				break;     /* the namespace's root (or a detached mount) */
 			d = BPF_CORE_READ(m, mnt_mountpoint);
 			m = up;
-			vm = &up->mnt;
+			root = BPF_CORE_READ(up, mnt.mnt_root);
 			continue;
 		}
 		len = BPF_CORE_READ(d, d_name.len);
